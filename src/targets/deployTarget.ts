@@ -1,0 +1,47 @@
+/**
+ * What every kind of deploy target does for one service: tell the version that runs now,
+ * deploy a version, and restore a previous one. Adapters live beside this file, one per kind.
+ */
+export interface StepContext {
+  releaseId: string;
+  environment: string;
+  service: string;
+  /** Stable across retries of the same step. */
+  idempotencyKey: string;
+  /** Aborted when the step is cancelled (the release failed elsewhere or was aborted). */
+  signal: AbortSignal;
+  /** Called periodically by long steps so the orchestrator knows they are alive. */
+  heartbeat: (details?: unknown) => void;
+  /** Directory relative paths resolve against (the manifest's directory). */
+  baseDir: string;
+}
+
+export interface StepOutput {
+  /** True when nothing had to change (the version already ran). */
+  noop: boolean;
+  stdoutTail: string;
+  stderrTail: string;
+}
+
+export interface DeployTarget {
+  /** The version that runs now; '' when the service is not deployed. */
+  current(ctx: StepContext): Promise<string>;
+  /** Make `version` run; `previousVersion` is what ran before ('' = nothing). */
+  deploy(ctx: StepContext, change: { version: string; previousVersion: string }): Promise<StepOutput>;
+  /** Restore `version` ('' = remove the service); `previousVersion` is what runs now. */
+  rollback(ctx: StepContext, change: { version: string; previousVersion: string }): Promise<StepOutput>;
+}
+
+/** A step failure whose message is meant for the report; carries the output tails. */
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly stdoutTail = '',
+    readonly stderrTail = '',
+    /** False for failures no retry can fix (e.g. the program does not exist). */
+    readonly retryable = true,
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}
