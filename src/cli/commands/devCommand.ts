@@ -1,0 +1,40 @@
+/** `lockstep dev`: the embedded Temporal dev server and a worker in the foreground; Ctrl-C stops both. */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { startDevServer } from '../../temporal/devServer';
+import { createLogger } from '../../logging/logger';
+import { installRuntimeLogger } from '../../../workers/main';
+import { createReleaseWorker } from '../../../workers/releaseWorker';
+import { temporalSettings } from '../../temporal/connectionOptions';
+
+export const STATE_DIR = join(__dirname, '..', '..', '..', '.lockstep');
+
+export function registerDev(program: Command): void {
+  program
+    .command('dev')
+    .description('start the embedded Temporal server (gRPC 7233, Web UI 8233, SQLite under .lockstep/) and a worker')
+    .option('--port <port>', 'gRPC port', '7233')
+    .option('--ui-port <port>', 'Web UI port', '8233')
+    .addHelpText('after', '\nExample:\n  $ lockstep dev        # then, in another terminal: lockstep release manifest.yaml --wait')
+    .action(async (opts: { port: string; uiPort: string }) => {
+      const logger = createLogger({ component: 'dev' });
+      const server = await startDevServer({
+        port: Number(opts.port),
+        uiPort: Number(opts.uiPort),
+        dbFilename: join(STATE_DIR, 'dev.db'),
+        logFile: join(STATE_DIR, 'dev-server.log'),
+      });
+      try {
+        installRuntimeLogger(logger);
+        const settings = temporalSettings({ address: server.address });
+        const { worker, connection } = await createReleaseWorker({ settings, logger });
+        console.log(`Temporal gRPC: ${server.address}`);
+        console.log(`Web UI:        ${server.uiUrl}`);
+        console.log(`worker polling task queue "${settings.taskQueue}"; Ctrl-C stops the worker and the server`);
+        await worker.run(); // the SDK runtime shuts the worker down on SIGINT/SIGTERM
+        await connection.close();
+      } finally {
+        await server.stop();
+      }
+    });
+}

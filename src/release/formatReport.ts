@@ -1,0 +1,58 @@
+/** Human and Markdown forms of a release report. */
+import type { ReleaseReport, ServiceReport } from './releaseReport';
+import { formatDuration } from '../manifest/duration';
+
+const arrow = ' -> ';
+
+function versions(s: ServiceReport): string {
+  const before = s.previousVersion === undefined ? '?' : s.previousVersion || '(none)';
+  const now = s.runningVersion === undefined ? before : s.runningVersion || '(none)';
+  return `target ${s.version}, before ${before}, now ${now}`;
+}
+
+function failedStep(s: ServiceReport): string {
+  const failed = s.steps.find((st) => st.outcome === 'failed');
+  return failed ? ` — ${failed.step} failed: ${failed.error ?? ''}${failed.attempts ? ` (attempt ${failed.attempts})` : ''}` : '';
+}
+
+export function formatReportText(report: ReleaseReport): string {
+  const lines: string[] = [];
+  lines.push(`release ${report.workflowId}: ${report.status}${report.totals.durationMs !== undefined ? ` in ${formatDuration(report.totals.durationMs)}` : ''}`);
+  if (report.firstError) {
+    const e = report.firstError;
+    lines.push(`  first error: ${e.service ? `${e.service} ` : ''}${e.step}: ${e.message}`);
+  }
+  if (report.abort) lines.push(`  aborted: ${report.abort.reason} (at ${report.abort.at})`);
+  lines.push('  services:');
+  for (const s of report.services) {
+    lines.push(`    ${s.name.padEnd(20)} ${s.status.padEnd(14)} ${versions(s)}${failedStep(s)}`);
+  }
+  for (const g of report.gates) {
+    lines.push(`  gate ${g.name}: ${g.status}${g.approvedBy ? ` by ${g.approvedBy} at ${g.approvedAt}` : ''}${g.refusals.length ? ` (${g.refusals.length} refused)` : ''}`);
+  }
+  if (report.compensationOrder.length > 0) {
+    lines.push(`  compensations (newest first): ${report.compensationOrder.join(arrow)}`);
+    if (report.totals.rollbackMs !== undefined) lines.push(`  rollback took ${formatDuration(report.totals.rollbackMs)}`);
+  }
+  for (const f of report.rollbackFailures) lines.push(`  ROLLBACK FAILED: ${f.service} ${f.step}: ${f.message}`);
+  return lines.join('\n');
+}
+
+export function formatReportMarkdown(report: ReleaseReport): string {
+  const icon = report.status === 'Succeeded' ? '✅' : report.status === 'RollbackFailed' ? '🛑' : '↩️';
+  const lines = [`## ${icon} Release \`${report.workflowId}\`: ${report.status}`, ''];
+  if (report.firstError) {
+    const e = report.firstError;
+    lines.push(`**First error:** ${e.service ? `\`${e.service}\` ` : ''}${e.step}: ${e.message}`, '');
+  }
+  lines.push('| service | status | target | before | now | failed step |', '|---|---|---|---|---|---|');
+  for (const s of report.services) {
+    const failed = s.steps.find((st) => st.outcome === 'failed');
+    lines.push(
+      `| ${s.name} | ${s.status} | ${s.version} | ${s.previousVersion ?? '?'} | ${s.runningVersion ?? s.previousVersion ?? '?'} | ${failed ? `${failed.step}: ${failed.error}` : ''} |`,
+    );
+  }
+  if (report.compensationOrder.length > 0) lines.push('', `**Compensations (newest first):** ${report.compensationOrder.join(' → ')}`);
+  for (const f of report.rollbackFailures) lines.push('', `**Rollback failed:** \`${f.service}\` ${f.step}: ${f.message}`);
+  return lines.join('\n');
+}

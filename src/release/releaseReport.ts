@@ -1,0 +1,63 @@
+/** The report a release returns and its `status` query shows live. Pure types. */
+import type { ReleaseStatus, ServiceStatus } from './releaseStatus';
+
+export type StepName = 'current' | 'deploy' | 'probe' | 'rollback' | 'verify';
+
+export interface StepRecord {
+  step: StepName;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  outcome: 'running' | 'ok' | 'noop' | 'failed' | 'cancelled';
+  attempts?: number;
+  version?: string;
+  error?: string;
+  stdoutTail?: string;
+  stderrTail?: string;
+}
+
+export interface ServiceReport {
+  name: string;
+  status: ServiceStatus;
+  /** The version this release deploys. */
+  version: string;
+  /** The version that ran before this release touched the service ('' = none; undefined = not read yet). */
+  previousVersion?: string;
+  /** The version that runs now, as far as the release knows. */
+  runningVersion?: string;
+  dependsOn: string[];
+  steps: StepRecord[];
+}
+
+export interface FirstError {
+  service?: string;
+  step: StepName | 'abort' | 'gate';
+  message: string;
+}
+
+export interface GateReport {
+  name: string;
+  before: string[];
+  status: 'waiting' | 'open' | 'approved' | 'timedOut';
+  approvedBy?: string;
+  approvedAt?: string;
+  refusals: { by: string; at: string; reason: string }[];
+}
+
+export interface ReleaseReport {
+  releaseId: string;
+  workflowId: string;
+  environment: string;
+  status: ReleaseStatus;
+  startedAt: string;
+  endedAt?: string;
+  services: ServiceReport[];
+  gates: GateReport[];
+  firstError?: FirstError;
+  abort?: { reason: string; at: string };
+  /** Services in the order their compensations started (newest first). */
+  compensationOrder: string[];
+  /** Services whose compensation or post-rollback probe failed. */
+  rollbackFailures: { service: string; step: StepName; message: string }[];
+  totals: { durationMs?: number; rollbackMs?: number; deployed: number; rolledBack: number };
+}

@@ -1,0 +1,54 @@
+/**
+ * Starts a release workflow from a loaded manifest. Idempotent: starting a release id that
+ * already exists returns the existing release instead of starting another.
+ */
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { LoadedManifest } from '../manifest/loadManifest';
+import { LockstepEnvironment, LockstepReleaseId, LockstepServices, LockstepStatus } from '../temporal/searchAttributes';
+import { generateReleaseId, workflowIdFor } from './releaseIds';
+import type { release } from '../../workflows/release';
+
+export interface StartedRelease {
+  handle: WorkflowHandle<typeof release>;
+  workflowId: string;
+  releaseId: string;
+  /** False when a release with this id already existed and was returned instead. */
+  started: boolean;
+}
+
+export async function startRelease(client: Client, loaded: LoadedManifest, taskQueue: string): Promise<StartedRelease> {
+  const { manifest } = loaded;
+  const releaseId = manifest.metadata.id ?? generateReleaseId();
+  const environment = manifest.metadata.environment;
+  const workflowId = workflowIdFor(environment, releaseId);
+  const services = manifest.spec.services;
+  const summary = `${environment}: ${services
+    .slice(0, 6)
+    .map((s) => `${s.name}@${s.version}`)
+    .join(', ')}${services.length > 6 ? ` and ${services.length - 6} more` : ''}`;
+  try {
+    const handle = await client.workflow.start<typeof release>('release', {
+      taskQueue,
+      workflowId,
+      args: [{ manifest: loaded.input, baseDir: loaded.baseDir, releaseId }],
+      workflowIdConflictPolicy: 'FAIL',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: summary.slice(0, 400),
+      staticDetails: `Release **${releaseId}** to **${environment}** from \`${loaded.file}\`\n\n${services
+        .map((s) => `- ${s.name} → ${s.version}${s.dependsOn.length ? ` (after ${s.dependsOn.join(', ')})` : ''}`)
+        .join('\n')}`.slice(0, 20_000),
+      typedSearchAttributes: [
+        { key: LockstepReleaseId, value: releaseId },
+        { key: LockstepEnvironment, value: environment },
+        { key: LockstepServices, value: services.map((s) => s.name) },
+        { key: LockstepStatus, value: 'Pending' },
+      ],
+    });
+    return { handle, workflowId, releaseId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      return { handle: client.workflow.getHandle<typeof release>(workflowId), workflowId, releaseId, started: false };
+    }
+    throw err;
+  }
+}

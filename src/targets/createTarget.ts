@@ -1,0 +1,32 @@
+/** The deploy target for a manifest's `target` block. */
+import { join } from 'node:path';
+import type { Logger } from '../logging/logger';
+import type { Target } from '../manifest/schema';
+import { createCommandTarget } from './commandTarget';
+import type { DeployTarget } from './deployTarget';
+import { createProcessTarget } from './processTarget';
+
+export interface TargetDeps {
+  logger?: Logger;
+  /** Lockstep's state directory (run records); default `lockstepStateDir()`. */
+  stateDir?: string;
+  /** State of `process` targets; default LOCKSTEP_PROCESS_STATE_DIR, else `<stateDir>/processes`. */
+  processStateDir?: string;
+}
+
+export function createTarget(spec: Target, deps: TargetDeps = {}): DeployTarget {
+  switch (spec.kind) {
+    case 'command':
+      return createCommandTarget(spec, { logger: deps.logger, stateDir: deps.stateDir });
+    case 'process':
+      return createProcessTarget(spec, {
+        logger: deps.logger,
+        stateDir:
+          deps.processStateDir ?? (deps.stateDir !== undefined ? join(deps.stateDir, 'processes') : undefined),
+      });
+    default: {
+      const unknown: never = spec;
+      throw new Error(`unknown target kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
+    }
+  }
+}

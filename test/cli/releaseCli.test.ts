@@ -1,0 +1,136 @@
+/**
+ * `lockstep release` as CI runs it: a real CLI process, a real worker process, the real server.
+ * Exit codes, refusal of invalid manifests, and search attributes as the Temporal CLI sees them.
+ */
+import { randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
+import { FakeFleet } from '../support/fakeFleet';
+import { runCli } from '../support/runCli';
+import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { resolveTemporalCli } from '../../src/temporal/temporalCli';
+
+const taskQueue = `cli-${randomUUID()}`;
+const env = { LOCKSTEP_TASK_QUEUE: taskQueue };
+let worker: WorkerProcess;
+let client: Client;
+
+beforeAll(async () => {
+  worker = await startWorkerProcess(taskQueue);
+  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await client?.connection.close();
+});
+
+async function workflowsOf(releaseId: string): Promise<number> {
+  let n = 0;
+  for await (const _ of client.workflow.list({ query: `LockstepReleaseId = "${releaseId}"` })) n++;
+  return n;
+}
+
+test('release --wait exits 0 on Succeeded and prints the report; the Temporal CLI finds it by search attributes', async () => {
+  const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+  const id = `cli-ok-${randomUUID().slice(0, 8)}`;
+  const file = fleet.writeManifest(fleet.manifest(id, [fleet.service('a', '2.0.0'), fleet.service('b', '2.0.0', { dependsOn: ['a'] })]));
+  const result = await runCli(['release', file, '--wait'], env);
+  expect(result.stderr).toContain(`release/test/${id} started`);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(`release release/test/${id}: Succeeded`);
+  expect([fleet.version('a'), fleet.version('b')]).toEqual(['2.0.0', '2.0.0']);
+
+  const temporal = await resolveTemporalCli();
+  const list = (query: string) =>
+    JSON.parse(
+      execFileSync(temporal, ['workflow', 'list', '--address', process.env.TEMPORAL_ADDRESS!, '--query', query, '--output', 'json'], {
+        encoding: 'utf8',
+      }) || '[]',
+    ) as { execution: { workflowId: string } }[];
+  const ids = (query: string) => list(query).map((w) => w.execution.workflowId);
+  expect(ids(`LockstepReleaseId = "${id}"`)).toEqual([`release/test/${id}`]);
+  expect(ids(`LockstepReleaseId = "${id}" AND LockstepStatus = "Succeeded"`)).toEqual([`release/test/${id}`]);
+  expect(ids(`LockstepReleaseId = "${id}" AND LockstepEnvironment = "test" AND LockstepServices = "b"`)).toEqual([`release/test/${id}`]);
+
+  // the same release id again returns the existing release instead of starting another
+  const again = await runCli(['release', file, '--wait', '--json'], env);
+  expect(again.code).toBe(0);
+  expect(JSON.parse(again.stdout).status).toBe('Succeeded');
+  expect(await workflowsOf(id)).toBe(1);
+  expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'deploy b 2.0.0']);
+});
+
+test('release --wait exits 1 on RolledBack and 2 on RollbackFailed, naming the service', async () => {
+  const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+  fleet.env.UNHEALTHY = 'b@2.0.0';
+  const rolledBack = fleet.writeManifest(fleet.manifest('cli-rb', [fleet.service('a', '2.0.0'), fleet.service('b', '2.0.0', { dependsOn: ['a'] })]), 'rb.json');
+  const r1 = await runCli(['release', rolledBack, '--wait'], env);
+  expect(r1.code).toBe(1);
+  expect(r1.stdout).toContain('RolledBack');
+  expect(r1.stdout).toMatch(/first error: b probe: health probe of b failed/);
+  expect(r1.stdout).toContain('compensations (newest first): b -> a');
+
+  fleet.env.FAIL_ROLLBACK = 'a';
+  const failed = fleet.writeManifest(fleet.manifest('cli-rbf', [fleet.service('a', '3.0.0'), fleet.service('b', '2.0.0', { dependsOn: ['a'] })]), 'rbf.json');
+  const r2 = await runCli(['release', failed, '--wait', '--json'], env);
+  expect(r2.code).toBe(2);
+  const report = JSON.parse(r2.stdout);
+  expect(report.status).toBe('RollbackFailed');
+  expect(report.rollbackFailures[0].service).toBe('a');
+  expect(report.services.map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
+});
+
+test('release exits 4 when Temporal cannot be reached', async () => {
+  const fleet = new FakeFleet();
+  const file = fleet.writeManifest(fleet.manifest('unreachable', [fleet.service('a', '1.0.0')]));
+  const result = await runCli(['release', file, '--wait'], { ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  expect(result.code).toBe(4);
+  expect(result.stderr).toContain('cannot reach Temporal at 127.0.0.1:1');
+});
+
+const valid = () => {
+  const fleet = new FakeFleet();
+  return { fleet, m: fleet.manifest('x', [fleet.service('a', '1.0.0'), fleet.service('b', '1.0.0', { dependsOn: ['a'] })]) as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any -- test mutates arbitrary fields
+};
+
+const invalid: [string, (m: Record<string, any>) => void, string][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any -- test mutates arbitrary fields
+  ['a cycle', (m) => (m.spec.services[0].dependsOn = ['b']), 'dependency cycle: a -> b -> a'],
+  ['an unknown dependency', (m) => (m.spec.services[1].dependsOn = ['zzz']), 'spec.services[1].dependsOn[0]: unknown service "zzz"'],
+  ['a duplicate name', (m) => (m.spec.services[1].name = 'a'), 'spec.services[1].name: duplicate service name "a"'],
+  ['an unknown key', (m) => (m.spec.services[0].replicas = 3), 'spec.services[0]: unknown key "replicas"'],
+  ['argv as a shell string', (m) => (m.spec.services[0].target.deploy = './deploy.sh a'), 'spec.services[0].target.deploy: must be a list of arguments'],
+  ['a bad duration', (m) => (m.spec.services[0].target.timeout = 'soon'), 'spec.services[0].target.timeout: "soon" is not a duration'],
+  ['an absurd duration', (m) => (m.spec.services[0].health.timeout = '400d'), 'spec.services[0].health.timeout: "400d" is out of range'],
+  ['an empty service list', (m) => (m.spec.services = []), 'spec.services: must list at least one service'],
+  ['a wrong type', (m) => (m.spec.maxParallel = 'ten'), 'spec.maxParallel'],
+  ['a missing version', (m) => delete m.spec.services[0].version, 'spec.services[0].version'],
+  ['a bad apiVersion', (m) => (m.apiVersion = 'v1'), 'apiVersion: must be "lockstep/v1"'],
+  ['a health block without a probe', (m) => (m.spec.services[0].health = { interval: '1s' }), 'spec.services[0].health: needs exactly one probe'],
+  ['a bad service name', (m) => (m.spec.services[0].name = 'Payments Service'), 'spec.services[0].name'],
+];
+
+test.each(invalid)('%s: exit 3 with the field path, and no workflow started', async (_what, mutate, expected) => {
+  const { fleet, m } = valid();
+  const id = `bad-${randomUUID().slice(0, 8)}`;
+  m.metadata.id = id;
+  mutate(m);
+  const result = await runCli(['release', fleet.writeManifest(m), '--wait'], env);
+  expect(result.code).toBe(3);
+  expect(result.stderr).toContain(expected);
+  expect(await workflowsOf(id)).toBe(0);
+});
+
+test('a manifest that is not a file, or not YAML, exits 3', async () => {
+  const missing = await runCli(['release', '/nonexistent/manifest.yaml', '--wait'], env);
+  expect(missing.code).toBe(3);
+  expect(missing.stderr).toContain('cannot read the file: ENOENT');
+});
+
+test('plan prints the deploy order and the compensation order', async () => {
+  const { fleet, m } = valid();
+  const result = await runCli(['plan', fleet.writeManifest(m)]);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('wave 1: a');
+  expect(result.stdout).toContain('wave 2: b');
+  expect(result.stdout).toContain('b -> a');
+});

@@ -1,0 +1,33 @@
+/** Runs the real `lockstep` CLI as a child process and collects its output and exit code. */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+
+export const LOCKSTEP_BIN = resolve(__dirname, '..', '..', 'bin', 'lockstep.js');
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<CliResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [LOCKSTEP_BIN, ...args], {
+      env: { ...process.env, LOCKSTEP_LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`lockstep ${args.join(' ')} did not finish in ${timeoutMs}ms\n${stdout}\n${stderr}`));
+    }, timeoutMs);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    });
+  });
+}

@@ -1,0 +1,43 @@
+/** A real `lockstep worker` process on a given task queue (for crash tests and CLI tests). */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { LOCKSTEP_BIN } from './runCli';
+import { waitFor } from './waitFor';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output(): string;
+  /** SIGKILL: no chance to clean up, as when a machine dies. */
+  kill(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [LOCKSTEP_BIN, 'worker', '--task-queue', taskQueue], {
+    env: { ...process.env, LOCKSTEP_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await waitFor(
+    () => {
+      if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
+      return output.includes('lockstep worker: polling');
+    },
+    'the worker process to poll',
+    60_000,
+  );
+  return {
+    child,
+    output: () => output,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

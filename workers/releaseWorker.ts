@@ -1,0 +1,59 @@
+/**
+ * The worker that runs release workflows and their activities on task queue `lockstep`.
+ * Activities come from a factory so tests can hand in their own targets and probes.
+ */
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ReleaseActivities } from '../activities';
+import { createTarget } from '../src/targets/createTarget';
+import { createProbe } from '../src/probes/createProbe';
+import type { TemporalSettings } from '../src/temporal/connectionOptions';
+import type { Logger } from '../src/logging/logger';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+export function defaultActivities(logger: Logger): ReleaseActivities {
+  return createActivities({
+    targetFor: (spec) => createTarget(spec),
+    probeFor: (health, baseDir) => createProbe(health, baseDir),
+    logger,
+  });
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+/** The workflow code bundled once per process. */
+export function releaseWorkflowBundle(): Promise<WorkflowBundle> {
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  return bundle;
+}
+
+const noop = (): void => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
+
+export interface ReleaseWorkerOptions {
+  settings: TemporalSettings;
+  logger: Logger;
+  activities?: ReleaseActivities;
+  identity?: string;
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+export async function createReleaseWorker(opts: ReleaseWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({
+    address: opts.settings.address,
+    tls: opts.settings.tls,
+    apiKey: opts.settings.apiKey,
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.settings.namespace,
+    taskQueue: opts.settings.taskQueue,
+    workflowBundle: await releaseWorkflowBundle(),
+    activities: opts.activities ?? defaultActivities(opts.logger),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
+    maxConcurrentWorkflowTaskExecutions: 40,
+    // Cancellation reaches an activity only with a heartbeat; keep the round trip short.
+    maxHeartbeatThrottleInterval: '1s',
+  });
+  return { worker, connection };
+}
