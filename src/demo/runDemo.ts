@@ -31,6 +31,7 @@ interface Check {
 
 export async function runDemo({ keep }: { keep: boolean }): Promise<number> {
   const logger = createLogger({ component: 'demo' });
+  logger.level = process.env.LOCKSTEP_LOG_LEVEL ?? 'error';
   const processStateDir = join(STATE_DIR, 'demo-processes');
   process.env.LOCKSTEP_PROCESS_STATE_DIR = processStateDir;
   const checks: Check[] = [];
