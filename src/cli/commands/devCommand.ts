@@ -15,13 +15,14 @@ export function registerDev(program: Command): void {
     .description('start the embedded Temporal server (gRPC 7233, Web UI 8233, SQLite under .lockstep/) and a worker')
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Web UI port', '8233')
+    .option('--db <file>', 'SQLite file of the server', join(STATE_DIR, 'dev.db'))
     .addHelpText('after', '\nExample:\n  $ lockstep dev        # then, in another terminal: lockstep release manifest.yaml --wait')
-    .action(async (opts: { port: string; uiPort: string }) => {
+    .action(async (opts: { port: string; uiPort: string; db: string }) => {
       const logger = createLogger({ component: 'dev' });
       const server = await startDevServer({
         port: Number(opts.port),
         uiPort: Number(opts.uiPort),
-        dbFilename: join(STATE_DIR, 'dev.db'),
+        dbFilename: opts.db,
         logFile: join(STATE_DIR, 'dev-server.log'),
       });
       try {

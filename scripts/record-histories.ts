@@ -1,0 +1,60 @@
+/**
+ * Records the event histories of representative releases (success, rollback, abort, rollback
+ * failure) into test/histories/, for the replay test. Run after a deliberate, patched() change
+ * to workflow logic:   npm run histories:record
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { startDevServer } from '../src/temporal/devServer';
+import { loadManifest } from '../src/manifest/loadManifest';
+import { startRelease } from '../src/release/startRelease';
+import { abortSignal } from '../workflows/messages';
+import { FakeFleet } from '../test/support/fakeFleet';
+import { startTestWorker } from '../test/support/testWorker';
+import { waitFor } from '../test/support/waitFor';
+
+const OUT = join(__dirname, '..', 'test', 'histories');
+
+async function main(): Promise<void> {
+  const server = await startDevServer({ headless: true });
+  process.env.TEMPORAL_ADDRESS = server.address;
+  const worker = await startTestWorker();
+  try {
+    const record = async (name: string, fleet: FakeFleet, manifest: unknown, during?: (h: Awaited<ReturnType<typeof startRelease>>['handle']) => Promise<void>) => {
+      const { handle } = await startRelease(worker.client, loadManifest(fleet.writeManifest(manifest)), worker.taskQueue);
+      await during?.(handle);
+      const report = await handle.result();
+      writeFileSync(join(OUT, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+      console.log(`${name}: ${report.status}`);
+    };
+
+    const ok = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
+    await record('success', ok, ok.manifest('success', [ok.service('a', '2.0.0'), ok.service('b', '2.0.0', { dependsOn: ['a'] }), ok.service('c', '2.0.0', { dependsOn: ['a'] })]));
+
+    const rb = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
+    rb.env.UNHEALTHY = 'c@2.0.0';
+    await record('rollback', rb, rb.manifest('rollback', [rb.service('a', '2.0.0'), rb.service('b', '2.0.0', { dependsOn: ['a'] }), rb.service('c', '2.0.0', { dependsOn: ['b'] })]));
+
+    const ab = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+    ab.env.DEPLOY_DELAY_MS = '60000';
+    ab.env.DEPLOY_DELAY_FOR = 'b';
+    await record('abort', ab, ab.manifest('abort', [ab.service('a', '2.0.0'), ab.service('b', '2.0.0', { dependsOn: ['a'] })]), async (handle) => {
+      await waitFor(() => ab.events().some((e) => e.startsWith('deploy-start b')), 'b to start');
+      await handle.signal(abortSignal, { reason: 'recorded abort' });
+    });
+
+    const rf = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+    rf.env.UNHEALTHY = 'b@2.0.0';
+    rf.env.FAIL_ROLLBACK = 'a';
+    await record('rollback-failed', rf, rf.manifest('rollback-failed', [rf.service('a', '2.0.0'), rf.service('b', '2.0.0', { dependsOn: ['a'] })]));
+  } finally {
+    await worker.stop();
+    await server.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

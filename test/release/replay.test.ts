@@ -1,0 +1,21 @@
+/**
+ * Determinism: the stored histories of representative releases replay against today's workflow
+ * code. A change that would break a running release fails here; put it behind patched().
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { releaseWorkflowBundle } from '../../workers/releaseWorker';
+
+const DIR = join(__dirname, '..', 'histories');
+const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
+
+test('there are stored histories of success, rollback, abort and rollback failure', () => {
+  expect(files.sort()).toEqual(['abort.json', 'rollback-failed.json', 'rollback.json', 'success.json']);
+});
+
+test.each(files)('%s replays without nondeterminism', async (file) => {
+  const history = historyFromJSON(JSON.parse(readFileSync(join(DIR, file), 'utf8')));
+  await expect(Worker.runReplayHistory({ workflowBundle: await releaseWorkflowBundle() }, history, file)).resolves.toBeUndefined();
+});
