@@ -9,6 +9,7 @@ import { FakeFleet } from '../support/fakeFleet';
 import { runCli } from '../support/runCli';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 import { resolveTemporalCli } from '../../src/temporal/temporalCli';
+import { waitFor } from '../support/waitFor';
 
 const taskQueue = `cli-${randomUUID()}`;
 const env = { LOCKSTEP_TASK_QUEUE: taskQueue };
@@ -133,4 +134,42 @@ test('plan prints the deploy order and the compensation order', async () => {
   expect(result.stdout).toContain('wave 1: a');
   expect(result.stdout).toContain('wave 2: b');
   expect(result.stdout).toContain('b -> a');
+});
+
+test('status --json shows the live release: top-level status and each service with its versions', async () => {
+  const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+  fleet.env.DEPLOY_DELAY_MS = '60000';
+  fleet.env.DEPLOY_DELAY_FOR = 'b';
+  const id = `cli-status-${randomUUID().slice(0, 8)}`;
+  const file = fleet.writeManifest(fleet.manifest(id, [fleet.service('a', '2.0.0'), fleet.service('b', '2.0.0', { dependsOn: ['a'] })]));
+  const started = await runCli(['release', file, '--json'], env);
+  expect(started.code).toBe(0);
+  expect(JSON.parse(started.stdout)).toMatchObject({ workflowId: `release/test/${id}`, started: true });
+  await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b to start deploying');
+
+  const status = await runCli(['status', `test/${id}`, '--json'], env);
+  expect(status.code).toBe(0);
+  const live = JSON.parse(status.stdout);
+  expect(live.status).toBe('Deploying');
+  expect(live.services).toEqual([
+    expect.objectContaining({ name: 'a', status: 'Succeeded', version: '2.0.0', previousVersion: '1.0.0' }),
+    expect.objectContaining({ name: 'b', status: 'Deploying', version: '2.0.0', previousVersion: '1.0.0' }),
+  ]);
+  await client.workflow.getHandle(`release/test/${id}`).signal('abort', { reason: 'test over' });
+  const final = await client.workflow.getHandle(`release/test/${id}`).result();
+  expect(final.status).toBe('RolledBack');
+
+  const unknown = await runCli(['status', 'test/no-such-release'], env);
+  expect(unknown.code).toBe(3);
+  expect(unknown.stderr).toContain('no release release/test/no-such-release');
+});
+
+test('release warns when no worker polls the task queue', async () => {
+  const fleet = new FakeFleet({ a: '1.0.0' });
+  const id = `cli-noworker-${randomUUID().slice(0, 8)}`;
+  const file = fleet.writeManifest(fleet.manifest(id, [fleet.service('a', '2.0.0')]));
+  const result = await runCli(['release', file], { LOCKSTEP_TASK_QUEUE: `nobody-${id}` });
+  expect(result.code).toBe(0);
+  expect(result.stderr).toContain(`no worker polls task queue "nobody-${id}" yet`);
+  await client.workflow.getHandle(`release/test/${id}`).terminate('test over');
 });

@@ -10,6 +10,7 @@ import { EXIT_CODES } from '../../release/releaseStatus';
 import type { ReleaseReport } from '../../release/releaseReport';
 import { CliError } from '../cliErrors';
 import { followRelease } from '../followRelease';
+import { hasWorkflowPollers } from '../../temporal/workerPresence';
 import type { release } from '../../../workflows/release';
 
 interface ReleaseOptions {
@@ -42,6 +43,9 @@ export function registerRelease(program: Command): void {
       const started = await startRelease(client, loaded, settings.taskQueue);
       const note = started.started ? 'started' : 'already exists; following the existing release';
       if (!opts.json) console.error(`${started.workflowId} ${note}`);
+      if (!(await hasWorkflowPollers(client, settings.taskQueue))) {
+        console.error(`lockstep: no worker polls task queue "${settings.taskQueue}" yet; the release waits until one does (start one with \`lockstep worker\`)`);
+      }
       if (!opts.wait && !opts.follow) {
         if (opts.json) console.log(JSON.stringify({ workflowId: started.workflowId, releaseId: started.releaseId, started: started.started }));
         return;

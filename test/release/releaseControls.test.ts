@@ -1,0 +1,100 @@
+/** Concurrency bound, approval gates, pause/resume and the live status query, on the real server. */
+import { loadManifest } from '../../src/manifest/loadManifest';
+import { startRelease } from '../../src/release/startRelease';
+import { approveSignal, pauseSignal, resumeSignal, statusQuery, approveUpdate } from '../../workflows/messages';
+import { FakeFleet } from '../support/fakeFleet';
+import { startTestWorker, type TestWorker } from '../support/testWorker';
+import { waitFor } from '../support/waitFor';
+
+let worker: TestWorker;
+beforeAll(async () => {
+  worker = await startTestWorker();
+});
+afterAll(async () => {
+  await worker?.stop();
+});
+
+async function start(fleet: FakeFleet, manifest: unknown) {
+  return startRelease(worker.client, loadManifest(fleet.writeManifest(manifest)), worker.taskQueue);
+}
+
+/** Highest number of deploys that were running at the same time, from the script's own log. */
+function maxConcurrentDeploys(events: string[]): number {
+  let running = 0;
+  let max = 0;
+  for (const e of events) {
+    if (e.startsWith('deploy-start ')) max = Math.max(max, ++running);
+    else if (e.startsWith('deploy ')) running--;
+  }
+  return max;
+}
+
+test('maxParallel bounds concurrent deploys; independent services do overlap', async () => {
+  const fleet = new FakeFleet({ a: '1', b: '1', c: '1', d: '1', e: '1' });
+  fleet.env.DEPLOY_DELAY_MS = '700';
+  const names = ['a', 'b', 'c', 'd', 'e'];
+  const { handle } = await start(fleet, fleet.manifest('parallel-1', names.map((n) => fleet.service(n, '2', { health: false })), { maxParallel: 2 }));
+  expect((await handle.result()).status).toBe('Succeeded');
+  expect(maxConcurrentDeploys(fleet.events())).toBe(2);
+});
+
+test('an approval gate holds its services until an allowed approver approves; refusals are recorded', async () => {
+  const fleet = new FakeFleet({ a: '1', b: '1' });
+  const manifest = fleet.manifest('gate-1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })], {
+    gates: [{ name: 'prod-ok', before: ['b'], approvers: ['alice'], timeout: '5m' }],
+  });
+  const { handle } = await start(fleet, manifest);
+  await waitFor(async () => (await handle.query(statusQuery)).status === 'AwaitingApproval', 'the release to await approval');
+  expect(fleet.applied()).toEqual(['deploy a 2']);
+  const refused = await handle.executeUpdate(approveUpdate, { args: [{ gate: 'prod-ok', by: 'mallory' }] }).catch((e: Error) => e);
+  expect((refused as Error & { cause?: Error }).cause?.message).toBe('"mallory" may not approve gate "prod-ok" (approvers: alice)');
+  await handle.signal(approveSignal, { gate: 'prod-ok', by: 'bob' }); // refused and recorded
+  expect(await handle.executeUpdate(approveUpdate, { args: [{ gate: 'prod-ok', by: 'alice' }] })).toBe('gate "prod-ok" approved by alice');
+  const report = await handle.result();
+  expect(report.status).toBe('Succeeded');
+  expect(report.gates[0]).toMatchObject({ status: 'approved', approvedBy: 'alice' });
+  expect(report.gates[0]!.refusals.map((r) => r.by)).toEqual(['bob']);
+  expect(fleet.applied()).toEqual(['deploy a 2', 'deploy b 2']);
+});
+
+test('a gate that times out rolls back what was done, or ends Rejected when nothing was touched', async () => {
+  const fleet = new FakeFleet({ a: '1', b: '1' });
+  const touched = await start(
+    fleet,
+    fleet.manifest('gate-timeout-1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })], {
+      gates: [{ name: 'late', before: ['b'], timeout: '2s' }],
+    }),
+  );
+  const r1 = await touched.handle.result();
+  expect(r1.status).toBe('RolledBack');
+  expect(r1.firstError).toMatchObject({ step: 'gate' });
+  expect(fleet.applied()).toEqual(['deploy a 2', 'rollback a 1']);
+
+  const untouched = await start(
+    fleet,
+    fleet.manifest('gate-timeout-2', [fleet.service('a', '3')], { gates: [{ name: 'first', before: ['a'], timeout: '1s' }] }),
+  );
+  const r2 = await untouched.handle.result();
+  expect(r2.status).toBe('Rejected');
+  expect(r2.services[0]!.status).toBe('Skipped');
+  expect(fleet.version('a')).toBe('1');
+});
+
+test('pause lets the step in flight finish and starts nothing new until resume', async () => {
+  const fleet = new FakeFleet({ a: '1', b: '1' });
+  fleet.env.DEPLOY_DELAY_MS = '1500';
+  fleet.env.DEPLOY_DELAY_FOR = 'a';
+  const { handle } = await start(fleet, fleet.manifest('pause-1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })]));
+  await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start a')), 'a to start');
+  await handle.signal(pauseSignal);
+  await waitFor(async () => {
+    const s = await handle.query(statusQuery);
+    return s.status === 'Paused' && s.services[0]!.status === 'Succeeded';
+  }, 'a to finish and the release to show Paused');
+  const paused = await handle.query(statusQuery);
+  expect(paused.services[1]!.status).toBe('Pending');
+  expect(fleet.applied()).toEqual(['deploy a 2']);
+  await handle.signal(resumeSignal);
+  expect((await handle.result()).status).toBe('Succeeded');
+  expect(fleet.applied()).toEqual(['deploy a 2', 'deploy b 2']);
+});
