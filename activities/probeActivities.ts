@@ -2,14 +2,14 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Health } from '../src/manifest/schema';
-import type { HealthProbe } from '../src/probes/healthProbe';
+import type { HealthProbe, ProbeCheck } from '../src/probes/healthProbe';
 import { probeUntilHealthy } from '../src/probes/probeUntilHealthy';
 import { parseDuration } from '../src/manifest/duration';
 import type { Logger } from '../src/logging/logger';
 import { UNHEALTHY, type ProbeInput, type ProbeResult } from './stepInputs';
 
 export interface ProbeActivityDeps {
-  probeFor: (health: Health, baseDir: string) => HealthProbe;
+  probeFor: (health: Health, baseDir: string, check: ProbeCheck) => HealthProbe;
   logger: Logger;
 }
 
@@ -19,7 +19,7 @@ export function createProbeActivities({ probeFor, logger }: ProbeActivityDeps) {
       const ctx = Context.current();
       const attempt = ctx.info.attempt;
       const log = logger.child({ releaseId: input.releaseId, service: input.service, step: 'probe', attempt });
-      const probe = probeFor(input.health, input.baseDir);
+      const probe = probeFor(input.health, input.baseDir, { step: input.step ?? 'probe', version: input.version ?? '' });
       try {
         const result = await probeUntilHealthy(
           probe,

@@ -32,6 +32,10 @@ export interface ProbeInput {
   baseDir: string;
   service: string;
   health: Health;
+  /** 'probe' after a deploy, 'verify' after a rollback (absent in histories recorded before it existed). */
+  step?: 'probe' | 'verify';
+  /** The version expected to run. */
+  version?: string;
 }
 
 export interface ProbeResult {

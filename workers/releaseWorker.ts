@@ -14,7 +14,7 @@ export const WORKFLOWS_PATH = require.resolve('../workflows');
 export function defaultActivities(logger: Logger): ReleaseActivities {
   return createActivities({
     targetFor: (spec) => createTarget(spec),
-    probeFor: (health, baseDir) => createProbe(health, baseDir),
+    probeFor: (health, baseDir, check) => createProbe(health, baseDir, check),
     logger,
   });
 }

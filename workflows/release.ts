@@ -218,6 +218,8 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
       baseDir: input.baseDir,
       service: svc.name,
       health,
+      step: name,
+      version,
     };
     const summary = `${name === 'probe' ? 'probe' : 'verify restored'} ${svc.name} ${version}`;
     return step(svc, name, version, () =>

@@ -6,6 +6,7 @@ import { registerStatus } from './commands/statusCommand';
 import { registerWorker } from './commands/workerCommand';
 import { registerDev } from './commands/devCommand';
 import { registerDemo } from './commands/demoCommand';
+import { registerRehearse } from './commands/rehearseCommand';
 import { exitCodeFor } from './cliErrors';
 import { EXIT_CODES } from '../release/releaseStatus';
 
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerWorker(program);
   registerDev(program);
+  registerRehearse(program);
   registerDemo(program);
   return program;
 }

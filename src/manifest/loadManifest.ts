@@ -57,7 +57,9 @@ export function parseManifestText(text: string, file: string): LoadedManifest {
   const baseDir = dirname(file);
   const input = structuredClone(raw) as ManifestInput;
   for (const service of input.spec.services) {
-    service.target.cwd = resolve(baseDir, service.target.cwd ?? '.');
+    if (service.target.kind === 'command' || service.target.kind === 'process') {
+      service.target.cwd = resolve(baseDir, service.target.cwd ?? '.');
+    }
   }
   return { file, baseDir, manifest: result.data, input };
 }

@@ -63,9 +63,27 @@ export const ProcessTarget = z.strictObject({
 });
 export type ProcessTarget = z.infer<typeof ProcessTarget>;
 
-export const Target = z.discriminatedUnion('kind', [CommandTarget, ProcessTarget], {
+/** A step kind of a service that can be made to fail in a simulation. */
+export const SimulatedStep = z.enum(['deploy', 'rollback', 'current']);
+
+/**
+ * The `simulated` target: touches nothing; each step takes `latency` (± `jitter` as a fraction)
+ * and the steps listed in `fail` fail. The versions it "runs" live in the worker's memory.
+ */
+export const SimulatedTarget = z.strictObject({
+  kind: z.literal('simulated'),
+  latency: duration(0, HOUR).default('0ms'),
+  rollbackLatency: duration(0, HOUR).optional(),
+  jitter: z.number().min(0).max(1).default(0),
+  fail: z.array(SimulatedStep).default([]),
+  /** What runs before this release's first deploy ('' = nothing). */
+  initialVersion: z.string().max(128).default(''),
+});
+export type SimulatedTarget = z.infer<typeof SimulatedTarget>;
+
+export const Target = z.discriminatedUnion('kind', [CommandTarget, ProcessTarget, SimulatedTarget], {
   error: (issue) =>
-    issue.code === 'invalid_union' ? 'kind must be one of "command", "process"' : undefined,
+    issue.code === 'invalid_union' ? 'kind must be one of "command", "process", "simulated"' : undefined,
 });
 export type Target = z.infer<typeof Target>;
 
@@ -74,6 +92,11 @@ export const HttpProbe = z.strictObject({
   expectStatus: z.number().int().min(100).max(599).default(200),
   expectJson: z.record(z.string(), z.unknown()).optional(),
   maxLatency: duration(1, HOUR).optional(),
+});
+/** A probe that touches nothing: answers after `latency`; with `fail`, the probe after a deploy fails (the re-probe after a rollback passes). */
+export const SimulatedProbe = z.strictObject({
+  latency: duration(0, HOUR).default('0ms'),
+  fail: z.boolean().default(false),
 });
 export const TcpProbe = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
@@ -85,18 +108,19 @@ export const Health = z
     http: HttpProbe.optional(),
     command: Argv.optional(),
     tcp: TcpProbe.optional(),
+    simulated: SimulatedProbe.optional(),
     successThreshold: z.number().int().min(1).max(100).default(1),
     interval: duration(10, HOUR).default('1s'),
     timeout: duration(100, DAY).default('30s'),
   })
   .superRefine((health, ctx) => {
-    const kinds = (['http', 'command', 'tcp'] as const).filter((k) => health[k] !== undefined);
+    const kinds = (['http', 'command', 'tcp', 'simulated'] as const).filter((k) => health[k] !== undefined);
     if (kinds.length !== 1) {
       ctx.addIssue({
         code: 'custom',
         message:
           kinds.length === 0
-            ? 'needs exactly one probe: http, command or tcp'
+            ? 'needs exactly one probe: http, command, tcp or simulated'
             : `needs exactly one probe, found ${kinds.join(' and ')}`,
       });
     }

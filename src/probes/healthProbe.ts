@@ -6,6 +6,12 @@ export interface ProbeAttempt {
   latencyMs: number;
 }
 
+/** Which check a probe is built for: after a deploy ('probe') or after a rollback ('verify'). */
+export interface ProbeCheck {
+  step: 'probe' | 'verify';
+  version: string;
+}
+
 export interface HealthProbe {
   /** Checks once; never throws for an unhealthy service (only for a cancelled one). */
   check(signal: AbortSignal): Promise<ProbeAttempt>;

@@ -5,6 +5,7 @@ import type { Target } from '../manifest/schema';
 import { createCommandTarget } from './commandTarget';
 import type { DeployTarget } from './deployTarget';
 import { createProcessTarget } from './processTarget';
+import { createSimulatedTarget, type SimulatedState } from './simulatedTarget';
 
 export interface TargetDeps {
   logger?: Logger;
@@ -12,6 +13,8 @@ export interface TargetDeps {
   stateDir?: string;
   /** State of `process` targets; default LOCKSTEP_PROCESS_STATE_DIR, else `<stateDir>/processes`. */
   processStateDir?: string;
+  /** Versions of `simulated` targets; default one map per process. */
+  simulatedState?: SimulatedState;
 }
 
 export function createTarget(spec: Target, deps: TargetDeps = {}): DeployTarget {
@@ -24,6 +27,8 @@ export function createTarget(spec: Target, deps: TargetDeps = {}): DeployTarget 
         stateDir:
           deps.processStateDir ?? (deps.stateDir !== undefined ? join(deps.stateDir, 'processes') : undefined),
       });
+    case 'simulated':
+      return createSimulatedTarget(spec, { state: deps.simulatedState });
     default: {
       const unknown: never = spec;
       throw new Error(`unknown target kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);

@@ -30,7 +30,7 @@ test('a valid manifest gets its defaults and a plan with waves and the compensat
   const loaded = parseManifestText(base(svc('web', ['api']) + svc('db') + svc('api', ['db']) + svc('mail')), '/srv/m.yaml');
   expect(loaded.manifest.spec.maxParallel).toBe(10);
   expect(loaded.manifest.spec.services[0]!.target).toMatchObject({ timeout: '5m' });
-  expect(loaded.input.spec.services[0]!.target.cwd).toBe('/srv');
+  expect(loaded.input.spec.services[0]!.target).toMatchObject({ cwd: '/srv' });
   const plan = planRelease(loaded.manifest);
   expect(plan.waves).toEqual([['db', 'mail'], ['api'], ['web']]);
   expect(plan.compensationOrder).toEqual(['web', 'api', 'mail', 'db']);
