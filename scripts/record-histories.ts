@@ -1,7 +1,8 @@
 /**
  * Records the event histories of representative releases (success, rollback, abort, rollback
  * failure) into test/histories/, for the replay test. Run after a deliberate, patched() change
- * to workflow logic:   npm run histories:record
+ * to workflow logic, naming the change:   npm run histories:record -- <prefix>
+ * (files become <prefix>success.json and so on; the older files stay, so both branches replay).
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { startTestWorker } from '../test/support/testWorker';
 import { waitFor } from '../test/support/waitFor';
 
 const OUT = join(__dirname, '..', 'test', 'histories');
+const PREFIX = process.argv[2] ?? '';
 
 async function main(): Promise<void> {
   const server = await startDevServer({ headless: true });
@@ -25,7 +27,7 @@ async function main(): Promise<void> {
       const { handle } = await startRelease(worker.client, loadManifest(fleet.writeManifest(manifest)), worker.taskQueue);
       await during?.(handle);
       const report = await handle.result();
-      writeFileSync(join(OUT, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+      writeFileSync(join(OUT, `${PREFIX}${name}.json`), historyToJSON(await handle.fetchHistory()));
       console.log(`${name}: ${report.status}`);
     };
 

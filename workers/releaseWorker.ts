@@ -52,6 +52,9 @@ export async function createReleaseWorker(opts: ReleaseWorkerOptions): Promise<{
     ...(opts.identity ? { identity: opts.identity } : {}),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
     maxConcurrentWorkflowTaskExecutions: 40,
+    // many steps finish at once in a wide release: poll for their follow-ups in parallel
+    activityTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 10, maximum: 50 },
+    workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 5, maximum: 20 },
     // Cancellation reaches an activity only with a heartbeat; keep the round trip short.
     maxHeartbeatThrottleInterval: '1s',
   });

@@ -11,6 +11,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -48,6 +49,8 @@ export interface ReleaseInput {
 }
 
 const HEARTBEAT_TIMEOUT = '10s';
+/** Patch: current versions are read in a preflight phase, before anything is touched. */
+export const PREFLIGHT_PATCH = 'preflight-current-versions';
 const PROCESS_TARGET_TIMEOUT_MS = 120_000;
 /** Extra time the orchestrator allows beyond a step's own timeout, so the step's own clean timeout fires first. */
 const TIMEOUT_MARGIN_MS = 30_000;
@@ -129,13 +132,15 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     report.setStatus(status);
     upsertSearchAttributes([{ key: LockstepStatus, value: status }]);
   };
+  const preflight = patched(PREFLIGHT_PATCH);
+  const firstStatus: ReleaseStatus = preflight ? 'Preflight' : 'Deploying';
   upsertSearchAttributes([
     { key: LockstepReleaseId, value: input.releaseId },
     { key: LockstepEnvironment, value: manifest.metadata.environment },
     { key: LockstepServices, value: plan.startOrder },
-    { key: LockstepStatus, value: 'Deploying' },
+    { key: LockstepStatus, value: firstStatus },
   ]);
-  report.setStatus('Deploying');
+  report.setStatus(firstStatus);
 
   // --- 3. deploy in dependency order --------------------------------------------------------
   const stepInput = (svc: Service): ServiceStepInput => ({
@@ -188,9 +193,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
   async function deployService(svc: Service): Promise<void> {
     const timeout = targetTimeoutMs(svc);
     report.setServiceStatus(svc.name, 'Deploying');
-    const previousVersion = await step(svc, 'current', undefined, () =>
-      acts.readCurrentVersion.executeWithOptions(stepOptions(svc, `read current version of ${svc.name}`, 3, timeout), [stepInput(svc)]),
-    );
+    const previousVersion = preflight ? currentVersions.get(svc.name)! : await readCurrentVersion(svc);
     const entry = report.service(svc.name);
     entry.previousVersion = previousVersion;
     entry.runningVersion = previousVersion;
@@ -225,6 +228,49 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     return step(svc, name, version, () =>
       acts.probeHealth.executeWithOptions(stepOptions(svc, summary, 3, parseDuration(health.timeout)!), [probeInput]),
     );
+  }
+
+  function readCurrentVersion(svc: Service): Promise<string> {
+    return step(svc, 'current', undefined, () =>
+      acts.readCurrentVersion.executeWithOptions(
+        stepOptions(svc, `read current version of ${svc.name}`, 3, targetTimeoutMs(svc)),
+        [stepInput(svc)],
+      ),
+    );
+  }
+
+  // --- 2. preflight: read every current version before anything is touched ------------------
+  const currentVersions = new Map<string, string>();
+  if (preflight) {
+    const pending = [...plan.startOrder];
+    const reading = new Set<Promise<void>>();
+    while ((pending.length > 0 && !failure) || reading.size > 0) {
+      while (reading.size < maxParallel && pending.length > 0 && !failure) {
+        const svc = services.get(pending.shift()!)!;
+        const read: Promise<void> = deployScope
+          .run(() => readCurrentVersion(svc))
+          .then(
+            (version) => {
+              currentVersions.set(svc.name, version);
+              const entry = report.service(svc.name);
+              entry.previousVersion = version;
+              entry.runningVersion = version;
+            },
+            (err: unknown) => {
+              if (isCancellation(err) || failure) return;
+              const stepErr = err instanceof ServiceStepError ? err : new ServiceStepError(svc.name, 'current', String(err));
+              failure = stepErr;
+              report.setServiceStatus(svc.name, 'Failed');
+              report.recordFirstError({ service: stepErr.service, step: stepErr.step, message: stepErr.message });
+              deployScope.cancel();
+            },
+          )
+          .finally(() => reading.delete(read));
+        reading.add(read);
+      }
+      if (reading.size > 0) await Promise.race(reading);
+    }
+    if (!failure) setStatus('Deploying');
   }
 
   const succeeded = new Set<string>();

@@ -61,6 +61,8 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, unknown>> = {
   // one partition per task queue: no forwarding between partitions delays a task on its way to a poller
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
+  // activities scheduled by a workflow task go straight back to the worker that completed it
+  'system.enableActivityEagerExecution': true,
 };
 
 const DEFAULT_START_TIMEOUT_MS = 30_000;

@@ -11,8 +11,10 @@ import { releaseWorkflowBundle } from '../../workers/releaseWorker';
 const DIR = join(__dirname, '..', 'histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
-test('there are stored histories of success, rollback, abort and rollback failure', () => {
-  expect(files.sort()).toEqual(['abort.json', 'rollback-failed.json', 'rollback.json', 'success.json']);
+test('there are stored histories of success, rollback, abort and rollback failure, before and after each patch', () => {
+  for (const prefix of ['', 'preflight-']) {
+    for (const name of ['abort', 'rollback-failed', 'rollback', 'success']) expect(files).toContain(`${prefix}${name}.json`);
+  }
 });
 
 test.each(files)('%s replays without nondeterminism', async (file) => {
