@@ -33,6 +33,7 @@ import {
   LockstepReleaseId,
   LockstepServices,
   LockstepStatus,
+  servicesSearchValue,
 } from '../src/temporal/searchAttributes';
 import { CompensationStack, type Compensation } from './compensationStack';
 import { LiveReport } from './liveReport';
@@ -137,7 +138,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
   upsertSearchAttributes([
     { key: LockstepReleaseId, value: input.releaseId },
     { key: LockstepEnvironment, value: manifest.metadata.environment },
-    { key: LockstepServices, value: plan.startOrder },
+    { key: LockstepServices, value: servicesSearchValue(plan.startOrder) },
     { key: LockstepStatus, value: firstStatus },
   ]);
   report.setStatus(firstStatus);

@@ -4,7 +4,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { LoadedManifest } from '../manifest/loadManifest';
-import { LockstepEnvironment, LockstepReleaseId, LockstepServices, LockstepStatus } from '../temporal/searchAttributes';
+import { LockstepEnvironment, LockstepReleaseId, LockstepServices, LockstepStatus, servicesSearchValue } from '../temporal/searchAttributes';
 import { generateReleaseId, workflowIdFor } from './releaseIds';
 import type { release } from '../../workflows/release';
 
@@ -40,7 +40,7 @@ export async function startRelease(client: Client, loaded: LoadedManifest, taskQ
       typedSearchAttributes: [
         { key: LockstepReleaseId, value: releaseId },
         { key: LockstepEnvironment, value: environment },
-        { key: LockstepServices, value: services.map((s) => s.name) },
+        { key: LockstepServices, value: servicesSearchValue(services.map((s) => s.name)) },
         { key: LockstepStatus, value: 'Pending' },
       ],
     });

@@ -13,3 +13,19 @@ export const SEARCH_ATTRIBUTE_TYPES: Record<string, 'Keyword' | 'KeywordList'> =
   LockstepServices: 'KeywordList',
   LockstepStatus: 'Keyword',
 };
+
+/**
+ * Temporal limits one search attribute value (2 KiB by default), so a release of hundreds of
+ * services lists as many names as fit, in the given order. Pure.
+ */
+export function servicesSearchValue(names: readonly string[], maxBytes = 2000): string[] {
+  const kept: string[] = [];
+  let size = 2; // the JSON brackets
+  for (const name of names) {
+    const add = name.length + 3; // quotes and comma (names are ASCII by the schema)
+    if (size + add > maxBytes) break;
+    kept.push(name);
+    size += add;
+  }
+  return kept;
+}

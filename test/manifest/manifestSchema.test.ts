@@ -2,6 +2,7 @@
 import { parseManifestText, ManifestError } from '../../src/manifest/loadManifest';
 import { planRelease } from '../../src/plan/planRelease';
 import { parseDuration } from '../../src/manifest/duration';
+import { servicesSearchValue } from '../../src/temporal/searchAttributes';
 
 const base = (services: string, extra = '') => `apiVersion: lockstep/v1
 kind: Release
@@ -61,4 +62,13 @@ test('durations', () => {
   expect(parseDuration('1m30s')).toBe(90_000);
   expect(parseDuration('5 m')).toBeUndefined();
   expect(parseDuration('')).toBeUndefined();
+});
+
+test('the services search attribute keeps within Temporal\'s value size limit', () => {
+  const names = Array.from({ length: 500 }, (_, i) => `service-number-${i}`);
+  const kept = servicesSearchValue(names);
+  expect(JSON.stringify(kept).length).toBeLessThanOrEqual(2000);
+  expect(kept.length).toBeGreaterThan(50);
+  expect(kept).toEqual(names.slice(0, kept.length));
+  expect(servicesSearchValue(['a', 'b'])).toEqual(['a', 'b']);
 });
