@@ -10,6 +10,23 @@ export interface ServiceStepInput {
   target: Target;
 }
 
+/** Many services' current versions read in one activity (the preflight). */
+export interface BatchReadInput {
+  releaseId: string;
+  environment: string;
+  baseDir: string;
+  services: { service: string; target: Target }[];
+  /** At most this many reads at once. */
+  concurrency: number;
+}
+
+/** Per service: the version, or why it could not be read. */
+export interface BatchReadResult {
+  service: string;
+  version?: string;
+  error?: string;
+}
+
 export interface VersionChangeInput extends ServiceStepInput {
   /** The version that runs once the step succeeds ('' on a rollback of a first deploy = remove). */
   version: string;

@@ -11,6 +11,8 @@ import type { Logger } from '../src/logging/logger';
 import {
   STEP_FAILED,
   STEP_FAILED_FINAL,
+  type BatchReadInput,
+  type BatchReadResult,
   type ServiceStepInput,
   type StepFailureDetails,
   type VersionChangeInput,
@@ -67,6 +69,35 @@ export function createTargetActivities({ targetFor, logger }: TargetActivityDeps
       } catch (err) {
         throw toFailure(err, attempt, log);
       }
+    },
+    /** The preflight: every service's current version in one activity; failures are returned, not thrown. */
+    async readCurrentVersions(input: BatchReadInput): Promise<BatchReadResult[]> {
+      const ctx = Context.current();
+      const log = logger.child({ releaseId: input.releaseId, step: 'preflight', attempt: ctx.info.attempt });
+      const results: BatchReadResult[] = new Array(input.services.length);
+      let next = 0;
+      const beat = setInterval(() => ctx.heartbeat({ read: next }), 1000);
+      const lane = async (): Promise<void> => {
+        while (next < input.services.length && !ctx.cancellationSignal.aborted) {
+          const i = next++;
+          const { service, target } = input.services[i]!;
+          const one: ServiceStepInput = { releaseId: input.releaseId, environment: input.environment, baseDir: input.baseDir, service, target };
+          try {
+            results[i] = { service, version: await targetFor(target).current(stepContext(one, `${input.releaseId}:${service}:current`)) };
+          } catch (err) {
+            results[i] = { service, error: err instanceof Error ? err.message : String(err) };
+          }
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: Math.max(1, Math.min(input.concurrency, input.services.length)) }, lane));
+      } finally {
+        clearInterval(beat);
+      }
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason;
+      const failed = results.filter((r) => r.error).length;
+      log.info({ services: results.length, failed }, 'current versions read');
+      return results;
     },
     async deployVersion(input: VersionChangeInput): Promise<VersionChangeResult> {
       return change('deploy', input);

@@ -243,7 +243,41 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
   // --- 2. preflight: read every current version before anything is touched ------------------
   const currentVersions = new Map<string, string>();
   if (preflight) {
-    const pending = [...plan.startOrder];
+    // One activity reads every current version (maxParallel at a time inside it): the preflight costs
+    // one round trip, not one per service. A read that failed there is retried alone, with its retry policy.
+    const batchStarted = new Date();
+    const batch = await deployScope
+      .run(() =>
+        acts.readCurrentVersions.executeWithOptions(
+          {
+            summary: `read the current versions of ${services.size} services`,
+            startToCloseTimeout: Math.max(...[...services.values()].map(targetTimeoutMs)) * Math.ceil(services.size / maxParallel) + TIMEOUT_MARGIN_MS,
+            heartbeatTimeout: HEARTBEAT_TIMEOUT,
+            retry: { maximumAttempts: 2, initialInterval: parseDuration(retries.initialInterval)! },
+          },
+          [{
+            releaseId: input.releaseId,
+            environment: manifest.metadata.environment,
+            baseDir: input.baseDir,
+            services: plan.startOrder.map((name) => ({ service: name, target: services.get(name)!.target })),
+            concurrency: maxParallel,
+          }],
+        ),
+      )
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) return []; // read them one by one below
+        return undefined;
+      });
+    for (const result of batch ?? []) {
+      if (result.version === undefined) continue;
+      const record = report.beginStep(result.service, 'current', batchStarted);
+      report.endStep(record, new Date(), 'ok', { version: result.version, attempts: 1 });
+      currentVersions.set(result.service, result.version);
+      const entry = report.service(result.service);
+      entry.previousVersion = result.version;
+      entry.runningVersion = result.version;
+    }
+    const pending = batch === undefined ? [] : plan.startOrder.filter((name) => !currentVersions.has(name));
     const reading = new Set<Promise<void>>();
     while ((pending.length > 0 && !failure) || reading.size > 0) {
       while (reading.size < maxParallel && pending.length > 0 && !failure) {
