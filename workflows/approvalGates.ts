@@ -7,6 +7,10 @@ import type { GateReport } from '../src/release/releaseReport';
 import type { LiveReport } from './liveReport';
 import type { ApproveRequest } from './messages';
 import { parseDuration } from '../src/manifest/duration';
+import { patched } from '@temporalio/workflow';
+
+/** Patch: an approve signal without `by` is refused (it used to approve a gate open to anyone). */
+export const APPROVAL_NEEDS_APPROVER_PATCH = 'approval-needs-approver';
 
 export class ApprovalGates {
   private readonly specs: Map<string, Gate>;
@@ -63,6 +67,13 @@ export class ApprovalGates {
 
   /** Applies an approval; a refused one is recorded in the report. Returns what happened. */
   approve(req: ApproveRequest, now: Date): string {
+    // An approval must say who approves (the update's validator already refuses it; the signal did not).
+    if ((typeof req?.by !== 'string' || req.by.trim() === '') && patched(APPROVAL_NEEDS_APPROVER_PATCH)) {
+      const state = this.state(String(req?.gate ?? ''));
+      const reason = 'approve needs {gate, by}: who approves is missing';
+      state?.refusals.push({ by: '', at: now.toISOString(), reason });
+      return reason;
+    }
     const refusal = this.refusal(req ?? { gate: '', by: '' });
     const state = this.state(req?.gate);
     if (refusal) {

@@ -5,9 +5,11 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { Manifest, type ManifestInput } from './schema';
 import { formatManifestErrors } from './manifestErrors';
+import { MAX_NESTING_DEPTH, nestsDeeperThan } from './nestingDepth';
+import { firstDuplicateKey } from './duplicateKeys';
 
 const MAX_BYTES = 1024 * 1024;
 
@@ -64,7 +66,15 @@ export function parseManifestText(text: string, file: string): LoadedManifest {
   return { file, baseDir, manifest: result.data, input };
 }
 
+const TOO_DEEP = `nests deeper than ${MAX_NESTING_DEPTH} levels`;
+
 function parseText(text: string, file: string): unknown {
+  const value = parseDocumentText(text, file);
+  if (nestsDeeperThan(value, MAX_NESTING_DEPTH)) throw new ManifestError(file, [TOO_DEEP]);
+  return value;
+}
+
+function parseDocumentText(text: string, file: string): unknown {
   if (text.trim() === '') throw new ManifestError(file, ['file is empty']);
   if (extname(file).toLowerCase() === '.json') {
     try {
@@ -73,10 +83,16 @@ function parseText(text: string, file: string): unknown {
       throw new ManifestError(file, [`not valid JSON: ${(err as Error).message}`]);
     }
   }
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+  // duplicate keys are checked below in linear time (the parser's own check is quadratic)
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { uniqueKeys: false, prettyErrors: true, lineCounter: lines });
   if (doc.errors.length > 0) {
+    // the parser's own stack overflow on absurd nesting: its position varies with the stack size
+    if (doc.errors.some((e) => e.message.startsWith('Maximum call stack size exceeded'))) throw new ManifestError(file, [TOO_DEEP]);
     throw new ManifestError(file, doc.errors.map((e) => `not valid YAML: ${e.message.split('\n')[0]}`));
   }
+  const duplicate = firstDuplicateKey(doc, lines);
+  if (duplicate) throw new ManifestError(file, [`not valid YAML: ${duplicate}`]);
   try {
     return doc.toJS({ maxAliasCount: 50 });
   } catch (err) {

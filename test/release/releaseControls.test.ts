@@ -98,3 +98,20 @@ test('pause lets the step in flight finish and starts nothing new until resume',
   expect((await handle.result()).status).toBe('Succeeded');
   expect(fleet.applied()).toEqual(['deploy a 2', 'deploy b 2']);
 });
+
+test('an approve signal that does not say who approves is refused, even for a gate open to anyone', async () => {
+  const fleet = new FakeFleet({ a: '1' });
+  const { handle } = await start(fleet, fleet.manifest('gate-noby-1', [fleet.service('a', '2')], { gates: [{ name: 'open', before: ['a'], timeout: '5m' }] }));
+  await waitFor(async () => (await handle.query(statusQuery)).status === 'AwaitingApproval', 'the release to await approval');
+  await handle.signal('approve', { gate: 'open' } as never);
+  const refused = await waitFor(async () => {
+    const s = await handle.query(statusQuery);
+    return s.gates[0]!.refusals.length > 0 ? s : undefined;
+  }, 'the refusal to be recorded');
+  expect(refused.gates[0]).toMatchObject({ status: 'open', refusals: [expect.objectContaining({ reason: 'approve needs {gate, by}: who approves is missing' })] });
+  expect(fleet.applied()).toEqual([]);
+  await handle.signal(approveSignal, { gate: 'open', by: 'carol' });
+  const report = await handle.result();
+  expect(report.status).toBe('Succeeded');
+  expect(report.gates[0]!.approvedBy).toBe('carol');
+});

@@ -81,6 +81,12 @@ export class FakeFleet {
       .map((e) => e.split(' ').slice(0, 3).join(' '));
   }
 
+  /** Pids of health checks that hung (HANG_HEALTH) and of their grandchildren. */
+  hungHealthPids(): number[] {
+    const file = join(this.dir, 'hung-health.pids');
+    return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+  }
+
   version(name: string): string {
     const file = join(this.dir, `${name}.version`);
     return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';

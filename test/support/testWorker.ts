@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createReleaseWorker } from '../../workers/releaseWorker';
+import type { ReleaseActivities } from '../../activities';
 import { temporalSettings, type TemporalSettings } from '../../src/temporal/connectionOptions';
 import { createLogger } from '../../src/logging/logger';
 
@@ -17,11 +18,16 @@ export function testSettings(taskQueue = `test-${randomUUID()}`): TemporalSettin
   return temporalSettings({ address: process.env.TEMPORAL_ADDRESS, namespace: 'default', taskQueue });
 }
 
-export async function startTestWorker(): Promise<TestWorker> {
+export interface TestWorkerOptions {
+  /** The worker's activities; default: the built-in targets and probes (as `lockstep worker` has). */
+  activities?: ReleaseActivities;
+}
+
+export async function startTestWorker(opts: TestWorkerOptions = {}): Promise<TestWorker> {
   const settings = testSettings();
   const logger = createLogger({ component: 'test-worker' });
   logger.level = process.env.LOCKSTEP_TEST_LOG_LEVEL ?? 'silent';
-  const { worker, connection } = await createReleaseWorker({ settings, logger });
+  const { worker, connection } = await createReleaseWorker({ settings, logger, activities: opts.activities });
   const running = worker.run();
   const clientConnection = await Connection.connect({ address: settings.address });
   const client = new Client({ connection: clientConnection, namespace: settings.namespace });

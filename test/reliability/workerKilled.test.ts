@@ -1,0 +1,103 @@
+/**
+ * The worker process is killed with SIGKILL in the middle of a health probe and in the middle of a
+ * rollback; another worker process finishes the release. (Killed during a deploy:
+ * test/release/workerCrash.test.ts.) What was applied is what the deploy script itself logged.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadManifest } from '../../src/manifest/loadManifest';
+import { startRelease } from '../../src/release/startRelease';
+import type { ReleaseReport } from '../../src/release/releaseReport';
+import { FakeFleet } from '../support/fakeFleet';
+import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { waitFor } from '../support/waitFor';
+
+const workers: WorkerProcess[] = [];
+let client: Client;
+
+beforeAll(async () => {
+  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
+});
+afterAll(async () => {
+  for (const w of workers) await w.stop();
+  await client?.connection.close();
+});
+
+const step = (report: ReleaseReport, service: string, name: string) =>
+  report.services.find((s) => s.name === service)!.steps.find((s) => s.step === name)!;
+
+/** Starts the release on a worker process, kills that worker once `killWhen` holds, starts another. */
+async function releaseWithWorkerKilled(fleet: FakeFleet, manifest: unknown, killWhen: () => boolean, what: string): Promise<ReleaseReport> {
+  const taskQueue = `killed-${randomUUID()}`;
+  const first = await startWorkerProcess(taskQueue);
+  workers.push(first);
+  const started = await startRelease(client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
+  await waitFor(killWhen, what, 60_000);
+  await first.kill();
+  workers.push(await startWorkerProcess(taskQueue));
+  return started.handle.result();
+}
+
+// concurrent (one describe block, so jest starts both at once): each mostly waits out the 10 s
+// heartbeat timeout of the killed worker's step
+describe('worker killed (SIGKILL) mid-release; another worker process finishes it', () => {
+  test.concurrent('during a health probe: another worker re-runs the probe; Succeeded, every service on 2.0.0, each deploy applied once', async () => {
+    const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
+    fleet.env.HEALTH_DELAY_MS = '3000';
+    fleet.env.HEALTH_DELAY_FOR = 'b';
+    const manifest = fleet.manifest('killed-probe', [
+      fleet.service('a', '2.0.0'),
+      fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
+      fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
+    ]);
+    manifest.spec.services[1]!.health!.timeout = '30s';
+    const report = await releaseWithWorkerKilled(
+      fleet,
+      manifest,
+      () => fleet.events().some((e) => e.startsWith('health-start b 2.0.0')),
+      'the probe of b to be under way',
+    );
+    expect(report.status).toBe('Succeeded');
+    expect(['a', 'b', 'c'].map((s) => fleet.version(s))).toEqual(['2.0.0', '2.0.0', '2.0.0']);
+    expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'deploy b 2.0.0', 'deploy c 2.0.0']);
+    expect(fleet.events().filter((e) => e.startsWith('deploy-start'))).toHaveLength(3);
+    // the probe of b ran on both workers: the first attempt died with its worker
+    expect(fleet.events().filter((e) => e.startsWith('health-start b'))).toHaveLength(2);
+    expect(step(report, 'b', 'probe')).toMatchObject({ outcome: 'ok', attempts: 2 });
+    expect(step(report, 'b', 'deploy')).toMatchObject({ outcome: 'ok', attempts: 1 });
+  });
+
+  test.concurrent('during a rollback: the orphaned rollback finishes, the retry finds it applied; RolledBack, every service on 1.0.0, each step applied once', async () => {
+    const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
+    fleet.env.UNHEALTHY = 'c@2.0.0';
+    fleet.env.ROLLBACK_DELAY_MS = '3000';
+    fleet.env.ROLLBACK_DELAY_FOR = 'b';
+    const manifest = fleet.manifest('killed-rollback', [
+      fleet.service('a', '2.0.0'),
+      fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
+      fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
+    ]);
+    const report = await releaseWithWorkerKilled(
+      fleet,
+      manifest,
+      () => fleet.events().some((e) => e.startsWith('rollback-start b 1.0.0')),
+      'the rollback of b to be under way',
+    );
+    expect(report.status).toBe('RolledBack');
+    expect(report.firstError).toMatchObject({ service: 'c', step: 'probe' });
+    expect(['a', 'b', 'c'].map((s) => fleet.version(s))).toEqual(['1.0.0', '1.0.0', '1.0.0']);
+    expect(fleet.applied()).toEqual([
+      'deploy a 2.0.0',
+      'deploy b 2.0.0',
+      'deploy c 2.0.0',
+      'rollback c 1.0.0',
+      'rollback b 1.0.0',
+      'rollback a 1.0.0',
+    ]);
+    // the rollback command of b started once: the retry waited for the orphan and found 1.0.0 running
+    expect(fleet.events().filter((e) => e.startsWith('rollback-start b'))).toHaveLength(1);
+    expect(step(report, 'b', 'rollback')).toMatchObject({ outcome: 'noop', attempts: 2 });
+    expect(report.compensationOrder).toEqual(['c', 'b', 'a']);
+    expect(report.services.map((s) => s.status)).toEqual(['RolledBack', 'RolledBack', 'RolledBack']);
+  });
+});
