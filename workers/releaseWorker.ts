@@ -10,6 +10,7 @@ import type { TemporalSettings } from '../src/temporal/connectionOptions';
 import type { Logger } from '../src/logging/logger';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+export const PAYLOAD_CONVERTER_PATH = require.resolve('../src/temporal/tolerantPayloadConverter');
 
 export function defaultActivities(logger: Logger): ReleaseActivities {
   return createActivities({
@@ -22,7 +23,7 @@ export function defaultActivities(logger: Logger): ReleaseActivities {
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow code bundled once per process. */
 export function releaseWorkflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger: quietBundlerLogger });
   return bundle;
 }
 
@@ -48,6 +49,7 @@ export async function createReleaseWorker(opts: ReleaseWorkerOptions): Promise<{
     namespace: opts.settings.namespace,
     taskQueue: opts.settings.taskQueue,
     workflowBundle: await releaseWorkflowBundle(),
+    dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
     activities: opts.activities ?? defaultActivities(opts.logger),
     ...(opts.identity ? { identity: opts.identity } : {}),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,

@@ -40,6 +40,7 @@ import { LiveReport } from './liveReport';
 import { abortSignal, abortUpdate, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery } from './messages';
 import { ApprovalGates } from './approvalGates';
 import { describeStepFailure } from './stepFailure';
+import type { UndecodablePayload } from '../src/temporal/tolerantPayloadConverter';
 
 export interface ReleaseInput {
   /** The manifest as written, relative paths already resolved by the client. */
@@ -103,7 +104,11 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     wake++;
     return 'abort accepted: rolling back';
   };
-  setHandler(abortSignal, (req) => void requestAbort(String(req?.reason ?? 'no reason given')));
+  setHandler(abortSignal, (req) => {
+    // a payload the worker could not decode says nothing an operator meant: ignore it
+    if ((req as unknown as UndecodablePayload)?.undecodablePayload) return;
+    void requestAbort(String(req?.reason ?? 'no reason given'));
+  });
   setHandler(abortUpdate, (req) => requestAbort(req.reason), {
     validator: (req) => {
       if (typeof req?.reason !== 'string' || req.reason.trim() === '') throw new Error('abort needs a non-empty reason');

@@ -115,3 +115,30 @@ test('an approve signal that does not say who approves is refused, even for a ga
   expect(report.status).toBe('Succeeded');
   expect(report.gates[0]!.approvedBy).toBe('carol');
 });
+
+test('signals whose payload cannot be decoded are ignored: the release stays queryable and completes', async () => {
+  const fleet = new FakeFleet({ a: '1' });
+  const { handle, workflowId } = await start(fleet, fleet.manifest('undecodable-1', [fleet.service('a', '2')], { gates: [{ name: 'g', before: ['a'], timeout: '5m' }] }));
+  await waitFor(async () => (await handle.query(statusQuery)).status === 'AwaitingApproval', 'the release to await approval');
+  const garbage = { metadata: { encoding: new TextEncoder().encode('binary/garbage') }, data: new Uint8Array([1, 2, 3]) };
+  const brokenJson = { metadata: { encoding: new TextEncoder().encode('json/plain') }, data: new TextEncoder().encode('{not json') };
+  for (const [name, payload] of [['abort', garbage], ['approve', brokenJson], ['abort', brokenJson]] as const) {
+    await worker.client.workflowService.signalWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId },
+      signalName: name,
+      input: { payloads: [payload] },
+    });
+  }
+  await approveAfterSignals(handle);
+  const report = await handle.result();
+  expect(report.status).toBe('Succeeded');
+  expect(report.abort).toBeUndefined();
+  expect(fleet.applied()).toEqual(['deploy a 2']);
+});
+
+async function approveAfterSignals(handle: Awaited<ReturnType<typeof start>>['handle']): Promise<void> {
+  // the release still answers queries after the undecodable signals, and still takes an approval
+  expect((await handle.query(statusQuery)).status).toBe('AwaitingApproval');
+  await handle.signal(approveSignal, { gate: 'g', by: 'dana' });
+}
