@@ -23,18 +23,20 @@ const NOTES = `## Faults that exposed bugs
 - **A YAML mapping with many keys hung the loader**: the YAML parser's duplicate-key check is quadratic (60,000 keys,
   600 KB: 104 s). Fixed: duplicate keys are found in linear time (\`src/manifest/duplicateKeys.ts\`; the same file now
   takes 1.4 s).
+- **A signal whose payload cannot be decoded wedged the release** (found by this suite): an unknown encoding
+  (\`binary/garbage\`) or broken JSON failed the workflow task while decoding, before any handler ran; the task was
+  retried for ever and queries failed. Fixed: the worker's payload converter
+  (\`src/temporal/tolerantPayloadConverter.ts\`) turns such a payload into a marker value that the handlers refuse;
+  tested in \`test/release/releaseControls.test.ts\` (the release stays queryable and completes).
+- **An \`approve\` signal without \`by\` approved a gate that has no \`approvers\` list.** Fixed behind
+  \`patched('approval-needs-approver')\`: it is refused and the refusal recorded.
 
 ## Known gaps (not fixed here)
 
-- **A signal whose payload cannot be decoded wedges the release.** A signal with an unknown encoding
-  (\`binary/garbage\`) or invalid JSON (\`json/plain\` data \`{"reason": "x\`) fails the workflow task while decoding, before
-  any handler runs; the task is retried for ever, queries fail, and the release neither proceeds nor rolls back until it
-  is reset or terminated. Any client with a different payload codec can do this by mistake. The fix belongs in the
-  worker's payload converter or the workflow code; until then it is not in the suite (a test of it would hang).
-- **The \`abort\` signal accepts junk**: \`abort\` with no argument, a number or \`{reason: 5}\` aborts the release (reason
-  "no reason given" or "5"), while the \`abortRelease\` update refuses them. Tested as it behaves (the rollback is clean).
-- **An \`approve\` signal without \`by\` approves a gate that has no \`approvers\` list** (the update refuses it); the gate
-  then records no approver.
+- **The \`abort\` signal with junk still aborts** (by decision): a signal cannot be answered, and abort is the safe
+  direction, so \`abort\` with no argument, a number or \`{reason: 5}\` rolls back with the reason "no reason given" (or
+  the value as text); the \`abortRelease\` update, which can answer, refuses them. A payload that cannot be decoded at
+  all is ignored.
 - **50 uses of one YAML anchor are refused** as an "alias bomb" (\`maxAliasCount: 50\`): a manifest that shares one
   \`target:\` block (\`&t\` … \`*t\`) among 51 services is rejected although it is harmless (49 aliases pass). A limit
   on the expanded size rather than on the number of aliases would keep bombs out and let such manifests in.
