@@ -59,6 +59,8 @@ export async function createReleaseWorker(opts: ReleaseWorkerOptions): Promise<{
     workflowTaskPollerBehavior: { type: 'autoscaling', minimum: 2, initial: 5, maximum: 20 },
     // Cancellation reaches an activity only with a heartbeat; keep the round trip short.
     maxHeartbeatThrottleInterval: '1s',
+    // a wide layer schedules tens of steps in one workflow task: take them all eagerly
+    maxEagerActivityReservationsPerWorkflowTask: 100,
   });
   return { worker, connection };
 }
