@@ -7,6 +7,8 @@ import { registerWorker } from './commands/workerCommand';
 import { registerDev } from './commands/devCommand';
 import { registerDemo } from './commands/demoCommand';
 import { registerRehearse } from './commands/rehearseCommand';
+import { registerControls } from './commands/controlCommands';
+import { registerReport } from './commands/reportCommand';
 import { exitCodeFor } from './cliErrors';
 import { EXIT_CODES } from '../release/releaseStatus';
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerRelease(program);
   registerStatus(program);
+  registerControls(program);
+  registerReport(program);
   registerWorker(program);
   registerDev(program);
   registerRehearse(program);
