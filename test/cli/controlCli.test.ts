@@ -70,11 +70,13 @@ test('approve: refused for someone not on the list (exit 1, with the reason), ac
 test('pause, resume, abort (twice), and abort of a finished release', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1', c: '1' });
   fleet.env.DEPLOY_DELAY_MS = '1500';
-  fleet.env.DEPLOY_DELAY_FOR = 'a,c';
+  fleet.env.DEPLOY_DELAY_FOR = 'a';
   const id = `ctl-pause-${randomUUID().slice(0, 8)}`;
   const workflowId = await startRelease(
     fleet,
-    fleet.manifest(id, [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] }), fleet.service('c', '2', { dependsOn: ['b'] })]),
+    fleet.manifest(id, [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] }), fleet.service('c', '2', { dependsOn: ['b'] })], {
+      gates: [{ name: 'hold', before: ['c'], timeout: '5m' }], // keeps the release running until the abort
+    }),
   );
   const handle = client.workflow.getHandle(workflowId);
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start a')), 'a to start');
@@ -85,7 +87,8 @@ test('pause, resume, abort (twice), and abort of a finished release', async () =
   }, 'Paused with a done');
   expect(fleet.applied()).toEqual(['deploy a 2']);
   expect((await runCli(['resume', `test/${id}`], env)).code).toBe(0);
-  await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start c')), 'c to start');
+  await waitFor(async () => (await handle.query(statusQuery)).status === 'AwaitingApproval', 'b done, c held at its gate');
+  expect(fleet.applied()).toEqual(['deploy a 2', 'deploy b 2']);
 
   const first = await runCli(['abort', `test/${id}`, '--reason', 'error rate up'], env);
   expect(first.code).toBe(0);
