@@ -6,7 +6,8 @@ import type { HealthProbe, ProbeCheck } from '../src/probes/healthProbe';
 import { probeUntilHealthy } from '../src/probes/probeUntilHealthy';
 import { parseDuration } from '../src/manifest/duration';
 import type { Logger } from '../src/logging/logger';
-import { UNHEALTHY, type ProbeInput, type ProbeResult } from './stepInputs';
+import type { ProbeInput, ProbeResult } from './stepInputs';
+import { UNHEALTHY } from '../src/release/stepFailureTypes';
 
 export interface ProbeActivityDeps {
   probeFor: (health: Health, baseDir: string, check: ProbeCheck) => HealthProbe;

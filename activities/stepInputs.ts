@@ -68,8 +68,3 @@ export interface StepFailureDetails {
   stdoutTail: string;
   stderrTail: string;
 }
-
-/** ApplicationFailure types the activities throw. */
-export const STEP_FAILED = 'StepFailed';
-export const STEP_FAILED_FINAL = 'StepFailedFinal';
-export const UNHEALTHY = 'Unhealthy';

@@ -8,15 +8,14 @@ import type { Target } from '../src/manifest/schema';
 import type { DeployTarget, StepContext, StepOutput } from '../src/targets/deployTarget';
 import { StepError } from '../src/targets/deployTarget';
 import type { Logger } from '../src/logging/logger';
-import {
-  STEP_FAILED,
-  STEP_FAILED_FINAL,
-  type BatchReadInput,
-  type BatchReadResult,
-  type ServiceStepInput,
-  type StepFailureDetails,
-  type VersionChangeInput,
-  type VersionChangeResult,
+import { STEP_FAILED, STEP_FAILED_FINAL } from '../src/release/stepFailureTypes';
+import type {
+  BatchReadInput,
+  BatchReadResult,
+  ServiceStepInput,
+  StepFailureDetails,
+  VersionChangeInput,
+  VersionChangeResult,
 } from './stepInputs';
 
 export interface TargetActivityDeps {

@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { ReleaseActivities } from '../activities';
 import type { ProbeInput, ServiceStepInput } from '../activities/stepInputs';
-import { STEP_FAILED_FINAL } from '../activities/stepInputs';
+import { STEP_FAILED_FINAL } from '../src/release/stepFailureTypes';
 import { Manifest, type ManifestInput, type Service } from '../src/manifest/schema';
 import { formatManifestErrors } from '../src/manifest/manifestErrors';
 import { parseDuration } from '../src/manifest/duration';
