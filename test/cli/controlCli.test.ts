@@ -1,24 +1,16 @@
 /** The operator controls through the real CLI: approve, pause, resume, abort, with their refusals and exit codes. */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { FakeFleet } from '../support/fakeFleet';
 import { runCli } from '../support/runCli';
-import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { workerProcessSuite } from '../support/workerProcessSuite';
 import { waitFor } from '../support/waitFor';
 import { statusQuery } from '../../workflows/messages';
 
 const taskQueue = `controls-${randomUUID()}`;
 const env = { LOCKSTEP_TASK_QUEUE: taskQueue };
-let worker: WorkerProcess;
-let client: Client;
-
+const suite = workerProcessSuite();
 beforeAll(async () => {
-  worker = await startWorkerProcess(taskQueue);
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
+  await suite.start(taskQueue);
 });
 
 async function startRelease(fleet: FakeFleet, manifest: unknown): Promise<string> {
@@ -36,7 +28,7 @@ test('approve: refused for someone not on the list (exit 1, with the reason), ac
       gates: [{ name: 'prod-ok', before: ['b'], approvers: ['alice'], timeout: '5m' }],
     }),
   );
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = suite.client.workflow.getHandle(workflowId);
   await waitFor(async () => (await handle.query(statusQuery)).status === 'AwaitingApproval', 'the gate');
   const refused = await runCli(['approve', `test/${id}`, '--gate', 'prod-ok', '--by', 'mallory'], env);
   expect(refused.code).toBe(1);
@@ -78,7 +70,7 @@ test('pause, resume, abort (twice), and abort of a finished release', async () =
       gates: [{ name: 'hold', before: ['c'], timeout: '5m' }], // keeps the release running until the abort
     }),
   );
-  const handle = client.workflow.getHandle(workflowId);
+  const handle = suite.client.workflow.getHandle(workflowId);
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start a')), 'a to start');
   expect((await runCli(['pause', `test/${id}`], env)).code).toBe(0);
   await waitFor(async () => {

@@ -4,30 +4,22 @@
  */
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
 import { FakeFleet } from '../support/fakeFleet';
 import { runCli } from '../support/runCli';
-import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { workerProcessSuite } from '../support/workerProcessSuite';
 import { resolveTemporalCli } from '../../src/temporal/temporalCli';
 import { waitFor } from '../support/waitFor';
 
 const taskQueue = `cli-${randomUUID()}`;
 const env = { LOCKSTEP_TASK_QUEUE: taskQueue };
-let worker: WorkerProcess;
-let client: Client;
-
+const suite = workerProcessSuite();
 beforeAll(async () => {
-  worker = await startWorkerProcess(taskQueue);
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
-});
-afterAll(async () => {
-  await worker?.stop();
-  await client?.connection.close();
+  await suite.start(taskQueue);
 });
 
 async function workflowsOf(releaseId: string): Promise<number> {
   let n = 0;
-  for await (const _ of client.workflow.list({ query: `LockstepReleaseId = "${releaseId}"` })) n++;
+  for await (const _ of suite.client.workflow.list({ query: `LockstepReleaseId = "${releaseId}"` })) n++;
   return n;
 }
 
@@ -155,8 +147,8 @@ test('status --json shows the live release: top-level status and each service wi
     expect.objectContaining({ name: 'a', status: 'Succeeded', version: '2.0.0', previousVersion: '1.0.0' }),
     expect.objectContaining({ name: 'b', status: 'Deploying', version: '2.0.0', previousVersion: '1.0.0' }),
   ]);
-  await client.workflow.getHandle(`release/test/${id}`).signal('abort', { reason: 'test over' });
-  const final = await client.workflow.getHandle(`release/test/${id}`).result();
+  await suite.client.workflow.getHandle(`release/test/${id}`).signal('abort', { reason: 'test over' });
+  const final = await suite.client.workflow.getHandle(`release/test/${id}`).result();
   expect(final.status).toBe('RolledBack');
 
   const unknown = await runCli(['status', 'test/no-such-release'], env);
@@ -171,5 +163,5 @@ test('release warns when no worker polls the task queue', async () => {
   const result = await runCli(['release', file], { LOCKSTEP_TASK_QUEUE: `nobody-${id}` });
   expect(result.code).toBe(0);
   expect(result.stderr).toContain(`no worker polls task queue "nobody-${id}" yet`);
-  await client.workflow.getHandle(`release/test/${id}`).terminate('test over');
+  await suite.client.workflow.getHandle(`release/test/${id}`).terminate('test over');
 });

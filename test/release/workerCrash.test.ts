@@ -3,24 +3,14 @@
  * release, and no deploy is applied twice (the deploy script's own log is the witness).
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { loadManifest } from '../../src/manifest/loadManifest';
 import { startRelease } from '../../src/release/startRelease';
 import { FakeFleet } from '../support/fakeFleet';
-import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { workerProcessSuite } from '../support/workerProcessSuite';
 import { waitFor } from '../support/waitFor';
 
 const taskQueue = `crash-${randomUUID()}`;
-const workers: WorkerProcess[] = [];
-let client: Client;
-
-beforeAll(async () => {
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
-});
-afterAll(async () => {
-  for (const w of workers) await w.stop();
-  await client?.connection.close();
-});
+const suite = workerProcessSuite();
 
 test('a worker killed mid-deploy: another worker completes the release, each deploy applied once', async () => {
   const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
@@ -31,12 +21,12 @@ test('a worker killed mid-deploy: another worker completes the release, each dep
     fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
     fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
   ]);
-  workers.push(await startWorkerProcess(taskQueue));
-  const started = await startRelease(client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
+  await suite.start(taskQueue);
+  const started = await startRelease(suite.client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
 
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b to start deploying', 60_000);
-  await workers[0]!.kill();
-  workers.push(await startWorkerProcess(taskQueue));
+  await suite.workers[0]!.kill();
+  await suite.start(taskQueue);
 
   const report = await started.handle.result();
   expect(report.status).toBe('Succeeded');

@@ -3,23 +3,14 @@
  * them, and still each is applied exactly once and the result is the same as with one worker.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { loadManifest } from '../../src/manifest/loadManifest';
 import { startRelease } from '../../src/release/startRelease';
 import { FakeFleet } from '../support/fakeFleet';
 import { recordFigures } from '../support/reliabilityFigures';
-import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import type { WorkerProcess } from '../support/workerProcess';
+import { workerProcessSuite } from '../support/workerProcessSuite';
 
-const workers: WorkerProcess[] = [];
-let client: Client;
-
-beforeAll(async () => {
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
-});
-afterAll(async () => {
-  for (const w of workers) await w.stop();
-  await client?.connection.close();
-});
+const suite = workerProcessSuite();
 
 /** Services whose deploy a worker process started, from its own log lines. */
 function deploysRunBy(worker: WorkerProcess, releaseId: string): string[] {
@@ -35,7 +26,7 @@ function deploysRunBy(worker: WorkerProcess, releaseId: string): string[] {
 describe('two workers on the same task queue during a whole release', () => {
   test('Succeeded, every service on 2.0.0, each deploy applied once by one of the two workers', async () => {
     const taskQueue = `two-workers-${randomUUID()}`;
-    workers.push(...(await Promise.all([startWorkerProcess(taskQueue), startWorkerProcess(taskQueue)])));
+    await Promise.all([suite.start(taskQueue), suite.start(taskQueue)]);
     const names = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
     const fleet = new FakeFleet(Object.fromEntries(names.map((n) => [n, '1.0.0'])));
     fleet.env.DEPLOY_DELAY_MS = '300';
@@ -43,7 +34,7 @@ describe('two workers on the same task queue during a whole release', () => {
       'two-workers',
       names.map((n, i) => fleet.service(n, '2.0.0', { dependsOn: i >= 4 ? [names[i - 4]!] : [] })),
     );
-    const { handle } = await startRelease(client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
+    const { handle } = await startRelease(suite.client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
     const report = await handle.result();
 
     expect(report.status).toBe('Succeeded');
@@ -58,8 +49,8 @@ describe('two workers on the same task queue during a whole release', () => {
     // both workers polled the queue for the whole release (neither exited); which one ran which step
     // is the server's choice: activities scheduled by a workflow task are usually dispatched eagerly
     // to the worker that ran it. Recorded for docs/RELIABILITY.md.
-    expect(workers.map((w) => w.child.exitCode)).toEqual([null, null]);
-    const stepsBy = workers.map((w) => deploysRunBy(w, 'two-workers'));
+    expect(suite.workers.map((w) => w.child.exitCode)).toEqual([null, null]);
+    const stepsBy = suite.workers.map((w) => deploysRunBy(w, 'two-workers'));
     expect(stepsBy.flat().sort()).toEqual([...names].sort());
     recordFigures('two-workers', { services: names.length, deploysByWorker: stepsBy.map((s) => s.length) });
   });

@@ -4,24 +4,14 @@
  * test/release/workerCrash.test.ts.) What was applied is what the deploy script itself logged.
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
 import { loadManifest } from '../../src/manifest/loadManifest';
 import { startRelease } from '../../src/release/startRelease';
 import type { ReleaseReport } from '../../src/release/releaseReport';
 import { FakeFleet } from '../support/fakeFleet';
-import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+import { workerProcessSuite } from '../support/workerProcessSuite';
 import { waitFor } from '../support/waitFor';
 
-const workers: WorkerProcess[] = [];
-let client: Client;
-
-beforeAll(async () => {
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! }) });
-});
-afterAll(async () => {
-  for (const w of workers) await w.stop();
-  await client?.connection.close();
-});
+const suite = workerProcessSuite();
 
 const step = (report: ReleaseReport, service: string, name: string) =>
   report.services.find((s) => s.name === service)!.steps.find((s) => s.step === name)!;
@@ -29,12 +19,11 @@ const step = (report: ReleaseReport, service: string, name: string) =>
 /** Starts the release on a worker process, kills that worker once `killWhen` holds, starts another. */
 async function releaseWithWorkerKilled(fleet: FakeFleet, manifest: unknown, killWhen: () => boolean, what: string): Promise<ReleaseReport> {
   const taskQueue = `killed-${randomUUID()}`;
-  const first = await startWorkerProcess(taskQueue);
-  workers.push(first);
-  const started = await startRelease(client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
+  const first = await suite.start(taskQueue);
+  const started = await startRelease(suite.client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
   await waitFor(killWhen, what, 60_000);
   await first.kill();
-  workers.push(await startWorkerProcess(taskQueue));
+  await suite.start(taskQueue);
   return started.handle.result();
 }
 
