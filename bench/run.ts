@@ -46,11 +46,12 @@ interface ShapeResult {
   history: { successEvents: number; successBytes: number; rollbackEvents: number; rollbackBytes: number };
 }
 
-function manifest(id: string, nodes: GraphNode[], latencyMs: number, probeMs: number, failProbeOf?: string): string {
+/** One release at a time per environment: releases meant to run at once get environments of their own. */
+function manifest(id: string, nodes: GraphNode[], latencyMs: number, probeMs: number, failProbeOf?: string, environment = 'bench'): string {
   return JSON.stringify({
     apiVersion: 'lockstep/v1',
     kind: 'Release',
-    metadata: { id, environment: 'bench' },
+    metadata: { id, environment },
     spec: {
       maxParallel: 500,
       retries: { deployAttempts: 1, rollbackAttempts: 3, initialInterval: '100ms' },
@@ -176,10 +177,10 @@ async function main(): Promise<void> {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     let next = 0;
-    const lane = async () => {
+    const lane = async (_: unknown, laneNo: number) => {
       while (next < releases) {
         const n = next++;
-        const r = await run(`tp-${n}-${runId}`, manifest(`tp-${n}-${runId}`, layered(2, 5, `t${n}-`), 0, 0));
+        const r = await run(`tp-${n}-${runId}`, manifest(`tp-${n}-${runId}`, layered(2, 5, `t${n}-`), 0, 0, undefined, `bench-lane-${laneNo}`));
         if (r.report.status !== 'Succeeded') throw new Error(`throughput release ${n}: ${r.report.status}`);
       }
     };

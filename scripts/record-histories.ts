@@ -10,7 +10,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { startDevServer } from '../src/temporal/devServer';
 import { loadManifest } from '../src/manifest/loadManifest';
 import { startRelease } from '../src/release/startRelease';
-import { abortSignal } from '../workflows/messages';
+import { abortSignal, approveSignal, approveUpdate, statusQuery } from '../workflows/messages';
+import { lockWorkflowId } from '../src/release/environmentLockIds';
 import { FakeFleet } from '../test/support/fakeFleet';
 import { startTestWorker } from '../test/support/testWorker';
 import { waitFor } from '../test/support/waitFor';
@@ -23,8 +24,9 @@ async function main(): Promise<void> {
   process.env.TEMPORAL_ADDRESS = server.address;
   const worker = await startTestWorker();
   try {
-    const record = async (name: string, fleet: FakeFleet, manifest: unknown, during?: (h: Awaited<ReturnType<typeof startRelease>>['handle']) => Promise<void>) => {
-      const { handle } = await startRelease(worker.client, loadManifest(fleet.writeManifest(manifest)), worker.taskQueue);
+    type Handle = Awaited<ReturnType<typeof startRelease>>['handle'];
+    const record = async (name: string, fleet: FakeFleet, manifest: unknown, during?: (h: Handle) => Promise<void>) => {
+      const { handle } = await startRelease(worker.client, loadManifest(fleet.writeManifest(manifest, `${name}.json`)), worker.taskQueue);
       await during?.(handle);
       const report = await handle.result();
       writeFileSync(join(OUT, `${PREFIX}${name}.json`), historyToJSON(await handle.fetchHistory()));
@@ -50,6 +52,31 @@ async function main(): Promise<void> {
     rf.env.UNHEALTHY = 'b@2.0.0';
     rf.env.FAIL_ROLLBACK = 'a';
     await record('rollback-failed', rf, rf.manifest('rollback-failed', [rf.service('a', '2.0.0'), rf.service('b', '2.0.0', { dependsOn: ['a'] })]));
+
+    // A gated release holds the environment; one more waits Queued behind it, then runs. A refused
+    // approval (update) is recorded on the way. The lock workflow's own history is kept too.
+    const q = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+    const holderManifest = q.manifest('gated', [q.service('a', '2.0.0')], { gates: [{ name: 'go', before: ['a'], approvers: ['alice'], timeout: '10m' }] });
+    const { handle: holder } = await startRelease(worker.client, loadManifest(q.writeManifest(holderManifest, 'gated.json')), worker.taskQueue);
+    await waitFor(async () => (await holder.query(statusQuery)).status === 'AwaitingApproval', 'the gated release to wait for approval');
+    await record('queued', q, q.manifest('queued', [q.service('b', '2.0.0')]), async (queued: Handle) => {
+      await waitFor(async () => (await queued.query(statusQuery)).status === 'Queued', 'the second release to be queued');
+      await holder.executeUpdate(approveUpdate, { args: [{ gate: 'go', by: 'mallory' }] }).catch(() => undefined);
+      await holder.signal(approveSignal, { gate: 'go', by: 'alice' });
+    });
+    writeFileSync(join(OUT, `${PREFIX}gated.json`), historyToJSON(await holder.fetchHistory()));
+    const lock = worker.client.workflow.getHandle(lockWorkflowId('test', worker.taskQueue));
+    writeFileSync(join(OUT, `${PREFIX}environment-lock.json`), historyToJSON(await lock.fetchHistory()));
+    console.log('gated and environment-lock recorded');
+
+    // A Temporal cancel request rolls the release back.
+    const c = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+    c.env.DEPLOY_DELAY_MS = '60000';
+    c.env.DEPLOY_DELAY_FOR = 'b';
+    await record('cancelled', c, c.manifest('cancelled', [c.service('a', '2.0.0'), c.service('b', '2.0.0', { dependsOn: ['a'] })]), async (handle) => {
+      await waitFor(() => c.events().some((e) => e.startsWith('deploy-start b')), 'b to start');
+      await handle.cancel();
+    });
   } finally {
     await worker.stop();
     await server.stop();

@@ -44,46 +44,56 @@ export class ApprovalGates {
     return this.report.data.gates.some((g) => g.status === 'open');
   }
 
-  /** Throws (refusing the update) when this approval cannot be accepted. */
+  /**
+   * Throws (refusing the update before it is recorded) when the approval names no gate that can be
+   * approved. Someone not on the approvers list passes here: the handler refuses and records it.
+   */
   validateApproval(req: ApproveRequest): void {
     if (typeof req?.gate !== 'string' || typeof req?.by !== 'string' || req.by.trim() === '') {
       throw new Error('approve needs {gate, by}');
     }
-    const refusal = this.refusal(req);
+    const refusal = this.gateRefusal(req);
     if (refusal) throw new Error(refusal);
   }
 
-  private refusal(req: ApproveRequest): string | undefined {
+  private gateRefusal(req: ApproveRequest): string | undefined {
     const spec = this.specs.get(req.gate);
     if (!spec) return `unknown gate "${req.gate}"`;
     const state = this.state(req.gate)!;
     if (state.status === 'approved') return `gate "${req.gate}" was already approved by ${state.approvedBy}`;
     if (state.status === 'timedOut') return `gate "${req.gate}" timed out; the release is rolling back`;
+    return undefined;
+  }
+
+  private refusal(req: ApproveRequest): string | undefined {
+    const refusal = this.gateRefusal(req);
+    if (refusal) return refusal;
+    const spec = this.specs.get(req.gate)!;
     if (spec.approvers && !spec.approvers.includes(req.by)) {
       return `"${req.by}" may not approve gate "${req.gate}" (approvers: ${spec.approvers.join(', ')})`;
     }
     return undefined;
   }
 
-  /** Applies an approval; a refused one is recorded in the report. Returns what happened. */
-  approve(req: ApproveRequest, now: Date): string {
+  /** Applies an approval; a refused one is recorded in the report. Says what happened. */
+  approve(req: ApproveRequest, now: Date): { accepted: boolean; message: string } {
     // An approval must say who approves (the update's validator already refuses it; the signal did not).
     if ((typeof req?.by !== 'string' || req.by.trim() === '') && patched(APPROVAL_NEEDS_APPROVER_PATCH)) {
       const state = this.state(String(req?.gate ?? ''));
       const reason = 'approve needs {gate, by}: who approves is missing';
       state?.refusals.push({ by: '', at: now.toISOString(), reason });
-      return reason;
+      return { accepted: false, message: reason };
     }
     const refusal = this.refusal(req ?? { gate: '', by: '' });
     const state = this.state(req?.gate);
     if (refusal) {
       state?.refusals.push({ by: String(req?.by ?? ''), at: now.toISOString(), reason: refusal });
-      return refusal;
+      return { accepted: false, message: refusal };
     }
     state!.status = 'approved';
     state!.approvedBy = req.by;
     state!.approvedAt = now.toISOString();
-    return `gate "${req.gate}" approved by ${req.by}`;
+    return { accepted: true, message: `gate "${req.gate}" approved by ${req.by}` };
   }
 
   /** Called when the gate's timer fires; true when it was still unapproved (the release must fail). */

@@ -1,2 +1,3 @@
 /** Workflow entry points registered with the worker. */
 export { release } from './release';
+export { environmentLock } from './environmentLock';

@@ -40,6 +40,7 @@ import { LiveReport } from './liveReport';
 import { abortSignal, abortUpdate, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery } from './messages';
 import { ApprovalGates } from './approvalGates';
 import { describeStepFailure } from './stepFailure';
+import { ENVIRONMENT_LOCK_PATCH, EnvironmentTurn } from './environmentTurn';
 import type { UndecodablePayload } from '../src/temporal/tolerantPayloadConverter';
 
 export interface ReleaseInput {
@@ -48,11 +49,15 @@ export interface ReleaseInput {
   /** Directory relative paths resolve against (the manifest's directory). */
   baseDir: string;
   releaseId: string;
+  /** false: refuse the release when its environment is busy instead of queueing it (`--no-queue`). */
+  queue?: boolean;
 }
 
 const HEARTBEAT_TIMEOUT = '10s';
 /** Patch: current versions are read in a preflight phase, before anything is touched. */
 export const PREFLIGHT_PATCH = 'preflight-current-versions';
+/** Patch: a cancel request (the Web UI's Cancel, `temporal workflow cancel`) is an abort: what was done rolls back. */
+export const CANCEL_ROLLS_BACK_PATCH = 'cancel-rolls-back';
 const PROCESS_TARGET_TIMEOUT_MS = 120_000;
 /** Extra time the orchestrator allows beyond a step's own timeout, so the step's own clean timeout fires first. */
 const TIMEOUT_MARGIN_MS = 30_000;
@@ -71,6 +76,18 @@ class ServiceStepError extends Error {
 }
 
 export async function release(input: ReleaseInput): Promise<ReleaseReport> {
+  if (!patched(CANCEL_ROLLS_BACK_PATCH)) return runRelease(input, {});
+  const controls: ReleaseControls = {};
+  CancellationScope.current().cancelRequested.catch(() => controls.abort?.('cancel requested through Temporal'));
+  return CancellationScope.nonCancellable(() => runRelease(input, controls));
+}
+
+/** Lets the entry point reach the saga's abort. */
+interface ReleaseControls {
+  abort?: (reason: string) => void;
+}
+
+async function runRelease(input: ReleaseInput, controls: ReleaseControls): Promise<ReleaseReport> {
   // 1. Validate and plan (again: the workflow input is a contract of its own).
   const parsed = Manifest.safeParse(input.manifest);
   if (!parsed.success) {
@@ -102,8 +119,9 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     report.recordFirstError({ step: 'abort', message: `aborted by operator: ${reason}` });
     deployScope.cancel();
     wake++;
-    return 'abort accepted: rolling back';
+    return stack.size === 0 ? 'abort accepted: nothing was touched yet; the release ends Rejected' : 'abort accepted: rolling back';
   };
+  controls.abort = (reason) => void requestAbort(reason);
   setHandler(abortSignal, (req) => {
     // a payload the worker could not decode says nothing an operator meant: ignore it
     if ((req as unknown as UndecodablePayload)?.undecodablePayload) return;
@@ -128,8 +146,10 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     wake++;
   });
   setHandler(approveUpdate, (req) => {
-    const message = gates.approve(req, new Date());
+    const { accepted, message } = gates.approve(req, new Date());
     wake++;
+    // a refusal that passed the validator (someone not on the approvers list) is recorded, then answered
+    if (!accepted) throw ApplicationFailure.nonRetryable(message, 'ApprovalRefused');
     return message;
   }, { validator: (req) => gates.validateApproval(req) });
 
@@ -138,15 +158,44 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     report.setStatus(status);
     upsertSearchAttributes([{ key: LockstepStatus, value: status }]);
   };
+  // --- one release at a time per environment: wait for the turn (Queued), or be refused ----
+  const turn = new EnvironmentTurn(manifest.metadata.environment, input.releaseId, () => {
+    report.data.queue = { behind: turn.queuedBehind!.holder, ahead: turn.queuedBehind!.ahead, since: new Date().toISOString() };
+    if (!failure) setStatus('Queued');
+  });
+  const environmentLock = patched(ENVIRONMENT_LOCK_PATCH);
+  if (environmentLock) await waitForTurn();
+
   const preflight = patched(PREFLIGHT_PATCH);
   const firstStatus: ReleaseStatus = preflight ? 'Preflight' : 'Deploying';
-  upsertSearchAttributes([
-    { key: LockstepReleaseId, value: input.releaseId },
-    { key: LockstepEnvironment, value: manifest.metadata.environment },
-    { key: LockstepServices, value: servicesSearchValue(plan.startOrder) },
-    { key: LockstepStatus, value: firstStatus },
-  ]);
-  report.setStatus(firstStatus);
+  if (!(environmentLock && failure)) {
+    upsertSearchAttributes([
+      { key: LockstepReleaseId, value: input.releaseId },
+      { key: LockstepEnvironment, value: manifest.metadata.environment },
+      { key: LockstepServices, value: servicesSearchValue(plan.startOrder) },
+      { key: LockstepStatus, value: firstStatus },
+    ]);
+    report.setStatus(firstStatus);
+  }
+
+  async function waitForTurn(): Promise<void> {
+    await turn.request(input.queue !== false);
+    await condition(() => turn.result !== undefined || failure !== undefined);
+    const answer = turn.result;
+    if (answer?.granted && report.data.queue) report.data.queue.grantedAt = new Date().toISOString();
+    if (answer && !answer.granted && !failure) {
+      const message = `environment "${manifest.metadata.environment}" is busy: ${answer.holder} holds it; release without --no-queue to wait for its turn`;
+      failure = new ServiceStepError('', 'deploy', message);
+      report.recordFirstError({ step: 'queue', message });
+    }
+  }
+
+  /** The end of every path: give the environment back, let handlers finish, return the report. */
+  async function end(): Promise<ReleaseReport> {
+    await turn.free();
+    await condition(allHandlersFinished);
+    return report.data;
+  }
 
   // --- 3. deploy in dependency order --------------------------------------------------------
   const stepInput = (svc: Service): ServiceStepInput => ({
@@ -247,7 +296,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
 
   // --- 2. preflight: read every current version before anything is touched ------------------
   const currentVersions = new Map<string, string>();
-  if (preflight) {
+  if (preflight && !(environmentLock && failure)) {
     // One activity reads every current version (maxParallel at a time inside it): the preflight costs
     // one round trip, not one per service. A read that failed there is retried alone, with its retry policy.
     const batchStarted = new Date();
@@ -381,8 +430,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
   if (!failure) {
     report.finish('Succeeded', new Date());
     upsertSearchAttributes([{ key: LockstepStatus, value: 'Succeeded' }]);
-    await condition(allHandlersFinished);
-    return report.data;
+    return end();
   }
 
   for (const name of plan.startOrder) {
@@ -392,8 +440,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     // Nothing was touched: the release is refused rather than rolled back.
     report.finish('Rejected', new Date());
     upsertSearchAttributes([{ key: LockstepStatus, value: 'Rejected' }]);
-    await condition(allHandlersFinished);
-    return report.data;
+    return end();
   }
 
   // --- 4. compensate newest first, in a scope cancellation cannot interrupt ------------------
@@ -408,8 +455,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
   const final: ReleaseStatus = report.data.rollbackFailures.length > 0 ? 'RollbackFailed' : 'RolledBack';
   report.finish(final, new Date(), rollbackStartedAt);
   upsertSearchAttributes([{ key: LockstepStatus, value: final }]);
-  await condition(allHandlersFinished);
-  return report.data;
+  return end();
 
   /** Runs compensations newest first; one waits for the compensations of its dependents. */
   async function compensate(entries: Compensation[]): Promise<Compensation[]> {

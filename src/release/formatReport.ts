@@ -23,12 +23,14 @@ export function formatReportText(report: ReleaseReport): string {
     lines.push(`  first error: ${e.service ? `${e.service} ` : ''}${e.step}: ${e.message}`);
   }
   if (report.abort) lines.push(`  aborted: ${report.abort.reason} (at ${report.abort.at})`);
+  if (report.queue) lines.push(`  ${queueLine(report.queue)}`);
   lines.push('  services:');
   for (const s of report.services) {
     lines.push(`    ${s.name.padEnd(20)} ${s.status.padEnd(14)} ${versions(s)}${failedStep(s)}`);
   }
   for (const g of report.gates) {
-    lines.push(`  gate ${g.name}: ${g.status}${g.approvedBy ? ` by ${g.approvedBy} at ${g.approvedAt}` : ''}${g.refusals.length ? ` (${g.refusals.length} refused)` : ''}`);
+    lines.push(`  gate ${g.name}: ${g.status}${g.approvedBy ? ` by ${g.approvedBy} at ${g.approvedAt}` : ''}`);
+    for (const r of g.refusals) lines.push(`    refused ${r.by || '(nobody named)'} at ${r.at}: ${r.reason}`);
   }
   if (report.compensationOrder.length > 0) {
     lines.push(`  compensations (newest first): ${report.compensationOrder.join(arrow)}`);
@@ -36,6 +38,11 @@ export function formatReportText(report: ReleaseReport): string {
   }
   for (const f of report.rollbackFailures) lines.push(`  ROLLBACK FAILED: ${f.service} ${f.step}: ${f.message}`);
   return lines.join('\n');
+}
+
+function queueLine(queue: NonNullable<ReleaseReport['queue']>): string {
+  const waited = queue.grantedAt ? `, its turn came at ${queue.grantedAt}` : ', still waiting';
+  return `queued behind ${queue.behind} (${queue.ahead} ahead) at ${queue.since}${waited}`;
 }
 
 export function formatReportMarkdown(report: ReleaseReport): string {
@@ -51,6 +58,14 @@ export function formatReportMarkdown(report: ReleaseReport): string {
     lines.push(
       `| ${s.name} | ${s.status} | ${s.version} | ${s.previousVersion ?? '?'} | ${s.runningVersion ?? s.previousVersion ?? '?'} | ${failed ? `${failed.step}: ${failed.error}` : ''} |`,
     );
+  }
+  if (report.queue) lines.push('', `**Environment:** ${queueLine(report.queue)}`);
+  if (report.gates.length > 0) {
+    lines.push('', '| gate | status | approved by | at | refused |', '|---|---|---|---|---|');
+    for (const g of report.gates) {
+      const refused = g.refusals.map((r) => `${r.by || '(nobody named)'} at ${r.at}: ${r.reason}`).join('<br>');
+      lines.push(`| ${g.name} | ${g.status} | ${g.approvedBy ?? ''} | ${g.approvedAt ?? ''} | ${refused} |`);
+    }
   }
   if (report.compensationOrder.length > 0) lines.push('', `**Compensations (newest first):** ${report.compensationOrder.join(' → ')}`);
   for (const f of report.rollbackFailures) lines.push('', `**Rollback failed:** \`${f.service}\` ${f.step}: ${f.message}`);

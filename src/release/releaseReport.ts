@@ -31,7 +31,7 @@ export interface ServiceReport {
 
 export interface FirstError {
   service?: string;
-  step: StepName | 'abort' | 'gate';
+  step: StepName | 'abort' | 'gate' | 'queue';
   message: string;
 }
 
@@ -55,6 +55,8 @@ export interface ReleaseReport {
   gates: GateReport[];
   firstError?: FirstError;
   abort?: { reason: string; at: string };
+  /** Set when the release waited for its environment: behind whom, how many ahead, since and until when. */
+  queue?: { behind: string; ahead: number; since: string; grantedAt?: string };
   /** Services in the order their compensations started (newest first). */
   compensationOrder: string[];
   /** Services whose compensation or post-rollback probe failed. */

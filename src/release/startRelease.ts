@@ -16,7 +16,12 @@ export interface StartedRelease {
   started: boolean;
 }
 
-export async function startRelease(client: Client, loaded: LoadedManifest, taskQueue: string): Promise<StartedRelease> {
+export interface StartOptions {
+  /** false: the release is refused when its environment is busy instead of waiting its turn. */
+  queue?: boolean;
+}
+
+export async function startRelease(client: Client, loaded: LoadedManifest, taskQueue: string, opts: StartOptions = {}): Promise<StartedRelease> {
   const { manifest } = loaded;
   const releaseId = manifest.metadata.id ?? generateReleaseId();
   const environment = manifest.metadata.environment;
@@ -30,7 +35,7 @@ export async function startRelease(client: Client, loaded: LoadedManifest, taskQ
     const handle = await client.workflow.start<typeof release>('release', {
       taskQueue,
       workflowId,
-      args: [{ manifest: loaded.input, baseDir: loaded.baseDir, releaseId }],
+      args: [{ manifest: loaded.input, baseDir: loaded.baseDir, releaseId, ...(opts.queue === false ? { queue: false } : {}) }],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       staticSummary: summary.slice(0, 400),

@@ -45,7 +45,11 @@ test('approve: refused for someone not on the list (exit 1, with the reason), ac
   expect(md.stdout).toContain(`Release \`${workflowId}\`: Succeeded`);
   expect(md.stdout).toContain('| b | Succeeded | 2 | 1 | 2 |');
   const json = JSON.parse((await runCli(['report', workflowId, '--format', 'json'], env)).stdout);
-  expect(json.gates[0]).toMatchObject({ approvedBy: 'alice', refusals: [] });
+  // who approved, and who was refused, with when: the refused update is recorded too
+  expect(json.gates[0]).toMatchObject({ approvedBy: 'alice', refusals: [{ by: 'mallory', reason: '"mallory" may not approve gate "prod-ok" (approvers: alice)' }] });
+  expect(Date.parse(json.gates[0].approvedAt)).toBeGreaterThan(Date.parse(json.gates[0].refusals[0].at) - 1);
+  expect(md.stdout).toContain('| prod-ok | approved | alice |');
+  expect(md.stdout).toContain('mallory at ');
   const listed = await waitFor(async () => {
     const out = await runCli(['list', '--environment', 'test', '--status', 'Succeeded', '--limit', '200', '--json'], env);
     const rows = JSON.parse(out.stdout) as { workflowId: string; status: string; services: string[] }[];

@@ -53,7 +53,7 @@ test('an approval gate holds its services until an allowed approver approves; re
   const report = await handle.result();
   expect(report.status).toBe('Succeeded');
   expect(report.gates[0]).toMatchObject({ status: 'approved', approvedBy: 'alice' });
-  expect(report.gates[0]!.refusals.map((r) => r.by)).toEqual(['bob']);
+  expect(report.gates[0]!.refusals.map((r) => r.by)).toEqual(['mallory', 'bob']);
   expect(fleet.applied()).toEqual(['deploy a 2', 'deploy b 2']);
 });
 

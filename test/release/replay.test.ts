@@ -12,9 +12,11 @@ const DIR = join(__dirname, '..', 'histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
 
 test('there are stored histories of success, rollback, abort and rollback failure, before and after each patch', () => {
-  for (const prefix of ['', 'preflight-']) {
+  for (const prefix of ['', 'preflight-', 'lock-']) {
     for (const name of ['abort', 'rollback-failed', 'rollback', 'success']) expect(files).toContain(`${prefix}${name}.json`);
   }
+  // after the environment lock: a queued release, its gated holder (with a refused approval), the lock itself, a cancel
+  for (const name of ['queued', 'gated', 'environment-lock', 'cancelled']) expect(files).toContain(`lock-${name}.json`);
 });
 
 test.each(files)('%s replays without nondeterminism', async (file) => {

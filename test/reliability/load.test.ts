@@ -44,7 +44,8 @@ function releaseManifest(dir: string, id: string): ManifestInput {
   return {
     apiVersion: 'lockstep/v1',
     kind: 'Release',
-    metadata: { id, environment: 'load' },
+    // one release at a time per environment: these run at once, so each has its own
+    metadata: { id, environment: `load-${id}`.toLowerCase().replace(/[^a-z0-9-]/g, '-') },
     spec: {
       services: Array.from({ length: SERVICES }, (_, i) => ({
         name: `s${i}`,
