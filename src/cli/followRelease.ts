@@ -1,24 +1,35 @@
-/** Prints a release's progress as plain lines: one per change of the release's or a service's status. */
+/**
+ * Follows a running release: polls its `status` query and hands each report to a view, then the
+ * final report once it has ended. The view is a table redrawn in place on a terminal, plain lines
+ * otherwise (CI, a pipe, TERM=dumb).
+ */
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ReleaseReport } from '../release/releaseReport';
 import { statusQuery } from '../../workflows/messages';
+import { isLiveTerminal, type TerminalStream } from './liveLines';
+import { liveTableView } from './liveTableView';
+import { plainProgress } from './plainProgress';
 
-export function followRelease(handle: WorkflowHandle, print: (line: string) => void, intervalMs = 500): () => void {
-  const seen = new Map<string, string>();
+export interface FollowView {
+  /** The live report, at each poll. */
+  update(report: ReleaseReport): void;
+  /** The final report, once the release has ended. */
+  end(report: ReleaseReport): void;
+}
+
+/** The view for a stream: the live table on a terminal, plain lines elsewhere. */
+export function followViewFor(stream: TerminalStream, env: NodeJS.ProcessEnv = process.env): FollowView {
+  return isLiveTerminal(stream, env) ? liveTableView(stream) : plainProgress((line) => stream.write(`${line}\n`));
+}
+
+/** Starts polling; the returned function stops it (no update reaches the view after that). */
+export function followRelease(handle: WorkflowHandle, view: FollowView, intervalMs = 500): () => void {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   const poll = async (): Promise<void> => {
     try {
       const report: ReleaseReport = await handle.query(statusQuery);
-      const release = `release ${report.status}`;
-      if (seen.get('') !== release) print(release);
-      seen.set('', release);
-      for (const s of report.services) {
-        const last = s.steps[s.steps.length - 1];
-        const line = `${s.name} ${s.status}${last ? ` (${last.step} ${last.outcome}${last.error ? `: ${last.error}` : ''})` : ''}`;
-        if (seen.get(s.name) !== line) print(`  ${line}`);
-        seen.set(s.name, line);
-      }
+      if (!stopped) view.update(report);
     } catch {
       // the release may not have had its first workflow task yet, or has just ended
     }

@@ -9,7 +9,9 @@ import { registerDemo } from './commands/demoCommand';
 import { registerRehearse } from './commands/rehearseCommand';
 import { registerControls } from './commands/controlCommands';
 import { registerReport } from './commands/reportCommand';
+import { registerList } from './commands/listCommand';
 import { exitCodeFor } from './cliErrors';
+import { dropNoisyWarnings } from './processWarnings';
 import { EXIT_CODES } from '../release/releaseStatus';
 
 export function buildProgram(): Command {
@@ -20,6 +22,7 @@ export function buildProgram(): Command {
   registerPlan(program);
   registerRelease(program);
   registerStatus(program);
+  registerList(program);
   registerControls(program);
   registerReport(program);
   registerWorker(program);
@@ -30,6 +33,7 @@ export function buildProgram(): Command {
 }
 
 async function main(argv: string[]): Promise<void> {
+  dropNoisyWarnings();
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -11,18 +11,20 @@ export interface CliResult {
 }
 
 export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<CliResult> {
+  return runProcess(process.execPath, [LOCKSTEP_BIN, ...args], { LOCKSTEP_LOG_LEVEL: 'silent', ...env }, timeoutMs);
+}
+
+/** Runs a program to its end with extra environment; its output and exit code (SIGKILL after timeoutMs). */
+export function runProcess(program: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [LOCKSTEP_BIN, ...args], {
-      env: { ...process.env, LOCKSTEP_LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`lockstep ${args.join(' ')} did not finish in ${timeoutMs}ms\n${stdout}\n${stderr}`));
+      reject(new Error(`${program} ${args.join(' ')} did not finish in ${timeoutMs}ms\n${stdout}\n${stderr}`));
     }, timeoutMs);
     child.once('error', reject);
     child.once('close', (code) => {

@@ -1,41 +1,29 @@
-/** Operator controls on one release: `pause`, `resume`, `abort --reason`, `approve --gate --by`. */
+/**
+ * Operator controls on one release: `pause`, `resume`, `abort --reason`, `approve --gate --by`.
+ * With --json each prints {workflowId, action, answer}; a refusal is one line on stderr and exit 1.
+ */
 import type { Command } from 'commander';
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { connectClient } from '../../temporal/connectClient';
-import { temporalSettings } from '../../temporal/connectionOptions';
-import { normalizeWorkflowId } from '../../release/releaseIds';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { abortUpdate, approveUpdate, pauseSignal, resumeSignal } from '../../../workflows/messages';
 import { CliError } from '../cliErrors';
+import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
+import { findRelease, type FoundRelease } from '../releaseLookup';
 
-interface ConnectionFlags {
-  address?: string;
-  namespace?: string;
+interface ControlFlags extends ConnectionFlags {
+  json?: boolean;
 }
 
-function withConnection(cmd: Command): Command {
-  return cmd
-    .option('--address <host:port>', 'Temporal address (default $TEMPORAL_ADDRESS or 127.0.0.1:7233)')
-    .option('--namespace <name>', 'Temporal namespace (default $TEMPORAL_NAMESPACE or default)');
-}
-
-async function handleFor(ref: string, flags: ConnectionFlags): Promise<{ client: Client; workflowId: string }> {
-  const workflowId = normalizeWorkflowId(ref);
-  const client = await connectClient(temporalSettings(flags));
-  let running: boolean;
-  try {
-    running = (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
-  } catch (err) {
-    if (/not found/i.test(err instanceof Error ? err.message : String(err))) throw new CliError(`no release ${workflowId}`, 3);
-    throw err;
+/** The running release; one that has ended refuses every control (exit 1, with how it ended). */
+async function runningRelease(ref: string, flags: ConnectionFlags): Promise<FoundRelease> {
+  const found = await findRelease(ref, flags);
+  if (!found.running) {
+    const ended = await found.handle.result().then(
+      (r: { status?: string }) => (r.status ? `ended ${r.status}` : 'ended'),
+      () => 'ended without a report (failed, cancelled or terminated)',
+    );
+    throw new CliError(`refused: release ${found.workflowId} already ${ended}`, 1);
   }
-  if (!running) {
-    const ended = await client.workflow
-      .getHandle(workflowId)
-      .result()
-      .then((r: { status?: string }) => r.status ?? 'ended', () => 'ended without a report (failed, cancelled or terminated)');
-    throw new CliError(`refused: release ${workflowId} already ${ended === 'ended' || ended.startsWith('ended') ? ended : `ended ${ended}`}`, 1);
-  }
-  return { client, workflowId };
+  return found;
 }
 
 /** Runs an update; a refusal by the release's validator is exit code 1 with its reason. */
@@ -48,46 +36,53 @@ async function answered(run: () => Promise<string>): Promise<string> {
   }
 }
 
+function printAnswer(flags: ControlFlags, workflowId: string, action: string, answer: string, text: string): void {
+  console.log(flags.json ? JSON.stringify({ workflowId, action, answer }) : text);
+}
+
+const RELEASE_ARGUMENT = ['<release>', 'release/<environment>/<id> or <environment>/<id>'] as const;
+const JSON_OPTION = ['--json', 'print JSON: {workflowId, action, answer}'] as const;
+
 export function registerControls(program: Command): void {
   for (const [name, signal, help] of [
     ['pause', pauseSignal, 'start no new step (steps in flight finish); the release shows Paused'],
     ['resume', resumeSignal, 'continue a paused release'],
   ] as const) {
-    withConnection(program.command(name).description(help).argument('<release>', 'release/<environment>/<id> or <environment>/<id>'))
+    withConnectionFlags(program.command(name).description(help).argument(...RELEASE_ARGUMENT).option(...JSON_OPTION))
       .addHelpText('after', `\nExample:\n  $ lockstep ${name} staging/checkout-42`)
-      .action(async (ref: string, flags: ConnectionFlags) => {
-        const { client, workflowId } = await handleFor(ref, flags);
-        await client.workflow.getHandle(workflowId).signal(signal);
-        console.log(`${name} sent to ${workflowId}`);
+      .action(async (ref: string, flags: ControlFlags) => {
+        const { handle, workflowId } = await runningRelease(ref, flags);
+        await handle.signal(signal);
+        printAnswer(flags, workflowId, name, `${name} sent`, `${name} sent to ${workflowId}`);
       });
   }
-  withConnection(
+  withConnectionFlags(
     program
       .command('abort')
       .description('abort a release: what it did is rolled back')
-      .argument('<release>', 'release/<environment>/<id> or <environment>/<id>')
-      .requiredOption('--reason <text>', 'why (kept in the report)'),
+      .argument(...RELEASE_ARGUMENT)
+      .requiredOption('--reason <text>', 'why (kept in the report)')
+      .option(...JSON_OPTION),
   )
     .addHelpText('after', '\nExample:\n  $ lockstep abort staging/checkout-42 --reason "error rate up"')
-    .action(async (ref: string, flags: ConnectionFlags & { reason: string }) => {
-      const { client, workflowId } = await handleFor(ref, flags);
-      const answer = await answered(() => client.workflow.getHandle(workflowId).executeUpdate(abortUpdate, { args: [{ reason: flags.reason }] }));
-      console.log(`${workflowId}: ${answer}`);
+    .action(async (ref: string, flags: ControlFlags & { reason: string }) => {
+      const { handle, workflowId } = await runningRelease(ref, flags);
+      const answer = await answered(() => handle.executeUpdate(abortUpdate, { args: [{ reason: flags.reason }] }));
+      printAnswer(flags, workflowId, 'abort', answer, `${workflowId}: ${answer}`);
     });
-  withConnection(
+  withConnectionFlags(
     program
       .command('approve')
       .description('approve an approval gate of a release')
-      .argument('<release>', 'release/<environment>/<id> or <environment>/<id>')
+      .argument(...RELEASE_ARGUMENT)
       .requiredOption('--gate <name>', 'the gate')
-      .requiredOption('--by <who>', 'who approves (must be in the gate\'s approvers when it has them)'),
+      .requiredOption('--by <who>', "who approves (must be in the gate's approvers when it has them)")
+      .option(...JSON_OPTION),
   )
     .addHelpText('after', '\nExample:\n  $ lockstep approve prod/checkout-42 --gate prod-approval --by alice')
-    .action(async (ref: string, flags: ConnectionFlags & { gate: string; by: string }) => {
-      const { client, workflowId } = await handleFor(ref, flags);
-      const answer = await answered(() =>
-        client.workflow.getHandle(workflowId).executeUpdate(approveUpdate, { args: [{ gate: flags.gate, by: flags.by }] }),
-      );
-      console.log(`${workflowId}: ${answer}`);
+    .action(async (ref: string, flags: ControlFlags & { gate: string; by: string }) => {
+      const { handle, workflowId } = await runningRelease(ref, flags);
+      const answer = await answered(() => handle.executeUpdate(approveUpdate, { args: [{ gate: flags.gate, by: flags.by }] }));
+      printAnswer(flags, workflowId, 'approve', answer, `${workflowId}: ${answer}`);
     });
 }

@@ -27,7 +27,8 @@ export function registerDev(program: Command): void {
       });
       try {
         installRuntimeLogger(logger);
-        const settings = temporalSettings({ address: server.address });
+        // The embedded server speaks plaintext: TLS or API-key variables meant for a real cluster do not apply.
+        const settings = temporalSettings({ address: server.address, namespace: server.namespace }, { LOCKSTEP_TASK_QUEUE: process.env.LOCKSTEP_TASK_QUEUE });
         const { worker, connection } = await createReleaseWorker({ settings, logger });
         console.log(`Temporal gRPC: ${server.address}`);
         console.log(`Web UI:        ${server.uiUrl}`);

@@ -1,19 +1,26 @@
 /** `lockstep worker`: run a worker on task queue `lockstep` against any Temporal cluster. */
 import type { Command } from 'commander';
 import { runWorker } from '../../../workers/main';
+import { connectClient } from '../../temporal/connectClient';
+import { temporalSettings } from '../../temporal/connectionOptions';
+import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
 
 export function registerWorker(program: Command): void {
-  program
-    .command('worker')
-    .description('run a worker (release workflows and their steps) until SIGINT/SIGTERM')
-    .option('--address <host:port>', 'Temporal address (default $TEMPORAL_ADDRESS or 127.0.0.1:7233)')
-    .option('--namespace <name>', 'Temporal namespace (default $TEMPORAL_NAMESPACE or default)')
-    .option('--task-queue <name>', 'task queue (default $LOCKSTEP_TASK_QUEUE or lockstep)')
+  withConnectionFlags(
+    program
+      .command('worker')
+      .description('run a worker (release workflows and their steps) until SIGINT/SIGTERM')
+      .option('--task-queue <name>', 'task queue (default $LOCKSTEP_TASK_QUEUE or lockstep)'),
+  )
     .addHelpText(
       'after',
-      '\nTLS and API keys come from TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT, TEMPORAL_TLS_KEY, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_API_KEY.\n\nExample:\n  $ TEMPORAL_ADDRESS=temporal.internal:7233 lockstep worker',
+      '\nExamples:\n  $ TEMPORAL_ADDRESS=temporal.internal:7233 lockstep worker\n  $ TEMPORAL_API_KEY=... lockstep worker --address my-ns.a1b2c.tmprl.cloud:7233 --namespace my-ns.a1b2c',
     )
-    .action(async (opts: { address?: string; namespace?: string; taskQueue?: string }) => {
+    .action(async (opts: ConnectionFlags & { taskQueue?: string }) => {
+      // The worker's own (native) connection reports a wrong address or TLS setting as a bare
+      // transport error; connecting a client first turns it into one line and exit code 4.
+      const client = await connectClient(temporalSettings(opts));
+      await client.connection.close();
       await runWorker(opts, ({ address, taskQueue }) => console.error(`lockstep worker: polling ${taskQueue} on ${address}`));
     });
 }

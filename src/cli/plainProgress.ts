@@ -1,0 +1,19 @@
+/** `release --follow` without a terminal (CI, a pipe, TERM=dumb): one plain line per change of the release's or a service's status. */
+import type { ReleaseReport } from '../release/releaseReport';
+import type { FollowView } from './followRelease';
+
+export function plainProgress(print: (line: string) => void): FollowView {
+  const seen = new Map<string, string>();
+  const show = (report: ReleaseReport): void => {
+    const release = `release ${report.status}`;
+    if (seen.get('') !== release) print(release);
+    seen.set('', release);
+    for (const s of report.services) {
+      const last = s.steps[s.steps.length - 1];
+      const line = `${s.name} ${s.status}${last ? ` (${last.step} ${last.outcome}${last.error ? `: ${last.error}` : ''})` : ''}`;
+      if (seen.get(s.name) !== line) print(`  ${line}`);
+      seen.set(s.name, line);
+    }
+  };
+  return { update: show, end: show };
+}
