@@ -1,5 +1,7 @@
 /** Finds one release by the reference an operator typed, connecting with the command's flags. */
-import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { ReleaseReport } from '../release/releaseReport';
+import { statusQuery } from '../../workflows/messages';
 import { connectClient } from '../temporal/connectClient';
 import { temporalSettings } from '../temporal/connectionOptions';
 import { normalizeWorkflowId } from '../release/releaseIds';
@@ -21,6 +23,27 @@ export function releaseWorkflowId(ref: string): string {
     return normalizeWorkflowId(ref);
   } catch (err) {
     throw new CliError(err instanceof Error ? err.message : String(err), EXIT_CODES.invalidInput);
+  }
+}
+
+/**
+ * The report of a found release: live while it runs, its result once it ended. A release stopped
+ * from outside (terminated, timed out) has no result: its last report is read (replayed by a
+ * worker) and marked `closedAs`.
+ */
+export async function reportOf(found: FoundRelease): Promise<ReleaseReport> {
+  if (found.running) return found.handle.query(statusQuery);
+  try {
+    return await found.handle.result();
+  } catch (err) {
+    if (!(err instanceof WorkflowFailedError)) throw err;
+    const execution = (await found.handle.describe()).status.name;
+    const reason = err.cause?.message || undefined;
+    const last = await found.handle.query(statusQuery).catch(() => undefined);
+    if (!last) {
+      throw new CliError(`release ${found.workflowId} ended ${execution}${reason ? ` (${reason})` : ''}; its last report cannot be read (is a worker running?)`, 1);
+    }
+    return { ...last, closedAs: { execution, reason } };
   }
 }
 

@@ -18,6 +18,7 @@ function failedStep(s: ServiceReport): string {
 export function formatReportText(report: ReleaseReport): string {
   const lines: string[] = [];
   lines.push(`release ${report.workflowId}: ${report.status}${report.totals.durationMs !== undefined ? ` in ${formatDuration(report.totals.durationMs)}` : ''}`);
+  if (report.closedAs) lines.push(`  ${closedLine(report)}`);
   if (report.firstError) {
     const e = report.firstError;
     lines.push(`  first error: ${e.service ? `${e.service} ` : ''}${e.step}: ${e.message}`);
@@ -40,6 +41,11 @@ export function formatReportText(report: ReleaseReport): string {
   return lines.join('\n');
 }
 
+function closedLine(report: ReleaseReport): string {
+  const { execution, reason } = report.closedAs!;
+  return `${execution} while ${report.status}${reason ? ` (${reason})` : ''}: nothing after that ran; check its services by hand`;
+}
+
 function queueLine(queue: NonNullable<ReleaseReport['queue']>): string {
   const waited = queue.grantedAt ? `, its turn came at ${queue.grantedAt}` : ', still waiting';
   return `queued behind ${queue.behind} (${queue.ahead} ahead) at ${queue.since}${waited}`;
@@ -48,6 +54,7 @@ function queueLine(queue: NonNullable<ReleaseReport['queue']>): string {
 export function formatReportMarkdown(report: ReleaseReport): string {
   const icon = report.status === 'Succeeded' ? '✅' : report.status === 'RollbackFailed' ? '🛑' : '↩️';
   const lines = [`## ${icon} Release \`${report.workflowId}\`: ${report.status}`, ''];
+  if (report.closedAs) lines.push(`**${closedLine(report)}**`, '');
   if (report.firstError) {
     const e = report.firstError;
     lines.push(`**First error:** ${e.service ? `\`${e.service}\` ` : ''}${e.step}: ${e.message}`, '');

@@ -62,4 +62,9 @@ export interface ReleaseReport {
   /** Services whose compensation or post-rollback probe failed. */
   rollbackFailures: { service: string; step: StepName; message: string }[];
   totals: { durationMs?: number; rollbackMs?: number; deployed: number; rolledBack: number };
+  /**
+   * Set by clients, never by the workflow: the release's workflow was stopped from outside
+   * (terminated, timed out) and this is its last report; nothing after it ran.
+   */
+  closedAs?: { execution: string; reason?: string };
 }

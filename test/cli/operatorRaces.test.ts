@@ -207,3 +207,29 @@ test('a worker killed while a release holds the environment: a new worker finish
   const final = await runCli(['status', queued, '--json'], killEnv);
   expect(JSON.parse(final.stdout).status).toBe('Succeeded');
 }, 90_000);
+
+test('last resort, a terminated release: status and list say so, and the queued release gets the environment', async () => {
+  const fleet = new FakeFleet({ a: '1', b: '1' });
+  const environment = environmentFor('terminated');
+  const holder = await release(manifestIn(fleet, environment, 't1', [fleet.service('a', '2')], { gates: [{ name: 'go', before: ['a'], timeout: '10m' }] }));
+  await waitStatus(holder, 'AwaitingApproval');
+  const queued = await release(manifestIn(fleet, environment, 't2', [fleet.service('b', '2')]));
+  await waitStatus(queued, 'Queued');
+  await suite.client.workflow.getHandle(holder).terminate('rollback target broken');
+  expect((await resultOf(queued)).status).toBe('Succeeded');
+
+  const status = await runCli(['status', holder], env);
+  expect(status.code).toBe(0);
+  expect(status.stdout).toContain(`release ${holder}: AwaitingApproval`);
+  expect(status.stdout).toContain('TERMINATED while AwaitingApproval (rollback target broken): nothing after that ran; check its services by hand');
+  expect(JSON.parse((await runCli(['report', holder, '--json'], env)).stdout).closedAs).toEqual({ execution: 'TERMINATED', reason: 'rollback target broken' });
+  const rows = await waitFor(async () => {
+    const out = JSON.parse((await runCli(['list', '--environment', environment, '--json'], env)).stdout) as { workflowId: string; status: string }[];
+    return out.length === 2 ? out : undefined;
+  }, 'both releases listed');
+  expect(rows.map((r) => [r.workflowId, r.status])).toEqual([
+    [queued, 'Succeeded'],
+    [holder, 'Terminated (was AwaitingApproval)'],
+  ]);
+  expect(fleet.applied()).toEqual(['deploy b 2']);
+});

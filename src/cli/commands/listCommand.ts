@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { connectClient } from '../../temporal/connectClient';
 import { temporalSettings } from '../../temporal/connectionOptions';
-import { EXIT_CODES, RELEASE_STATUSES } from '../../release/releaseStatus';
+import { EXIT_CODES, FINAL_STATUSES, RELEASE_STATUSES } from '../../release/releaseStatus';
 import { LockstepServices, LockstepStatus } from '../../temporal/searchAttributes';
 import { CliError } from '../cliErrors';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
@@ -12,6 +12,16 @@ interface ListOptions extends ConnectionFlags {
   status?: string;
   limit: string;
   json?: boolean;
+}
+
+/**
+ * A release stopped from outside (terminated, timed out) keeps the LockstepStatus it last had;
+ * its execution status says more: "Terminated (was AwaitingApproval)".
+ */
+function listedStatus(status: string | undefined, execution: string): string {
+  if (execution === 'RUNNING' || (status && (FINAL_STATUSES as readonly string[]).includes(status))) return status ?? execution;
+  const closed = execution.charAt(0) + execution.slice(1).toLowerCase().replace(/_(.)/g, (_, c: string) => c.toUpperCase());
+  return status ? `${closed} (was ${status})` : closed;
 }
 
 export function registerList(program: Command): void {
@@ -40,7 +50,7 @@ export function registerList(program: Command): void {
       for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: limit })) {
         rows.push({
           workflowId: wf.workflowId,
-          status: wf.typedSearchAttributes.get(LockstepStatus) ?? wf.status.name,
+          status: listedStatus(wf.typedSearchAttributes.get(LockstepStatus), wf.status.name),
           startTime: wf.startTime.toISOString(),
           services: wf.typedSearchAttributes.get(LockstepServices) ?? [],
         });

@@ -3,10 +3,9 @@ import type { Command } from 'commander';
 import { formatReportMarkdown, formatReportText } from '../../release/formatReport';
 import type { ReleaseReport } from '../../release/releaseReport';
 import { EXIT_CODES } from '../../release/releaseStatus';
-import { statusQuery } from '../../../workflows/messages';
 import { CliError } from '../cliErrors';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
-import { findRelease } from '../releaseLookup';
+import { findRelease, reportOf } from '../releaseLookup';
 
 const FORMATS = ['md', 'json', 'text'] as const;
 
@@ -26,8 +25,7 @@ export function registerReport(program: Command): void {
       throw new CliError(`--json and --format ${opts.format} contradict each other; give one of them`, EXIT_CODES.invalidInput);
     }
     const format = opts.json ? 'json' : opts.format;
-    const { handle, running } = await findRelease(ref, opts);
-    const report: ReleaseReport = running ? await handle.query(statusQuery) : await handle.result();
+    const report: ReleaseReport = await reportOf(await findRelease(ref, opts));
     console.log(format === 'json' ? JSON.stringify(report, null, 2) : format === 'md' ? formatReportMarkdown(report) : formatReportText(report));
   });
 }

@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import { formatReportText } from '../../release/formatReport';
 import type { ReleaseReport } from '../../release/releaseReport';
-import { statusQuery } from '../../../workflows/messages';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
-import { findRelease } from '../releaseLookup';
+import { findRelease, reportOf } from '../releaseLookup';
 
 export function registerStatus(program: Command): void {
   withConnectionFlags(
@@ -16,8 +15,7 @@ export function registerStatus(program: Command): void {
   )
     .addHelpText('after', '\nExample:\n  $ lockstep status staging/checkout-42 --json')
     .action(async (ref: string, opts: ConnectionFlags & { json?: boolean }) => {
-      const { handle, running } = await findRelease(ref, opts);
-      const report: ReleaseReport = running ? await handle.query(statusQuery) : await handle.result();
+      const report: ReleaseReport = await reportOf(await findRelease(ref, opts));
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatReportText(report));
     });
 }
