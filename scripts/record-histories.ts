@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 
     const rb = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
     rb.env.UNHEALTHY = 'c@2.0.0';
-    await record('rollback', rb, rb.manifest('rollback', [rb.service('a', '2.0.0'), rb.service('b', '2.0.0', { dependsOn: ['a'] }), rb.service('c', '2.0.0', { dependsOn: ['b'] })]));
+    await record('rollback', rb, rb.manifest('rollback', rb.chain(['a', 'b', 'c'], '2.0.0')));
 
     const ab = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
     ab.env.DEPLOY_DELAY_MS = '60000';

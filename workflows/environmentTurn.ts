@@ -22,13 +22,12 @@ export type TurnAnswer = { granted: true } | { granted: false; holder: string };
 export class EnvironmentTurn {
   private answer: TurnAnswer | undefined;
   private asked = false;
-  /** Set while the release waits behind another one. */
-  queuedBehind: TurnQueued | undefined;
 
   constructor(
     private readonly environment: string,
     private readonly releaseId: string,
-    onQueued: () => void,
+    /** Called when the release has to wait behind another one. */
+    onQueued: (queued: TurnQueued) => void,
   ) {
     setHandler(turnGrantedSignal, () => {
       this.answer ??= { granted: true };
@@ -37,9 +36,7 @@ export class EnvironmentTurn {
       this.answer ??= { granted: false, holder: String(refused?.holder ?? 'another release') };
     });
     setHandler(turnQueuedSignal, (queued) => {
-      if (this.answer) return;
-      this.queuedBehind = queued;
-      onQueued();
+      if (!this.answer) onQueued(queued);
     });
   }
 

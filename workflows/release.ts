@@ -159,8 +159,8 @@ async function runRelease(input: ReleaseInput, controls: ReleaseControls): Promi
     upsertSearchAttributes([{ key: LockstepStatus, value: status }]);
   };
   // --- one release at a time per environment: wait for the turn (Queued), or be refused ----
-  const turn = new EnvironmentTurn(manifest.metadata.environment, input.releaseId, () => {
-    report.data.queue = { behind: turn.queuedBehind!.holder, ahead: turn.queuedBehind!.ahead, since: new Date().toISOString() };
+  const turn = new EnvironmentTurn(manifest.metadata.environment, input.releaseId, (queued) => {
+    report.data.queue = { behind: queued.holder, ahead: queued.ahead, since: new Date().toISOString() };
     if (!failure) setStatus('Queued');
   });
   const environmentLock = patched(ENVIRONMENT_LOCK_PATCH);

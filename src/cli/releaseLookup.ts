@@ -14,6 +14,8 @@ export interface FoundRelease {
   client: Client;
   workflowId: string;
   handle: WorkflowHandle<typeof release>;
+  /** The workflow's execution status: RUNNING, COMPLETED, TERMINATED, … */
+  execution: string;
   running: boolean;
 }
 
@@ -37,7 +39,7 @@ export async function reportOf(found: FoundRelease): Promise<ReleaseReport> {
     return await found.handle.result();
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
-    const execution = (await found.handle.describe()).status.name;
+    const { execution } = found;
     const reason = err.cause?.message || undefined;
     const last = await found.handle.query(statusQuery).catch(() => undefined);
     if (!last) {
@@ -52,8 +54,8 @@ export async function findRelease(ref: string, flags: ConnectionFlags): Promise<
   const client = await connectClient(temporalSettings(flags));
   const handle = client.workflow.getHandle<typeof release>(workflowId);
   try {
-    const running = (await handle.describe()).status.name === 'RUNNING';
-    return { client, workflowId, handle, running };
+    const execution = (await handle.describe()).status.name;
+    return { client, workflowId, handle, execution, running: execution === 'RUNNING' };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw new CliError(`no release ${workflowId}`, EXIT_CODES.invalidInput);
     throw err;

@@ -70,7 +70,7 @@ test('pause, resume, abort (twice), and abort of a finished release', async () =
   const id = `ctl-pause-${randomUUID().slice(0, 8)}`;
   const workflowId = await startRelease(
     fleet,
-    fleet.manifest(id, [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] }), fleet.service('c', '2', { dependsOn: ['b'] })], {
+    fleet.manifest(id, fleet.chain(['a', 'b', 'c'], '2'), {
       gates: [{ name: 'hold', before: ['c'], timeout: '5m' }], // keeps the release running until the abort
     }),
   );

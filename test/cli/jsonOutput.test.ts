@@ -28,7 +28,7 @@ test('release, pause, resume, approve, abort, status, report, list and plan prin
   const id = `json-${randomUUID().slice(0, 8)}`;
   const workflowId = `release/test/${id}`;
   const file = fleet.writeManifest(
-    fleet.manifest(id, [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] }), fleet.service('c', '2', { dependsOn: ['b'] })], {
+    fleet.manifest(id, fleet.chain(['a', 'b', 'c'], '2'), {
       gates: [
         { name: 'ok', before: ['b'], approvers: ['alice'], timeout: '5m' },
         { name: 'hold', before: ['c'], timeout: '5m' },

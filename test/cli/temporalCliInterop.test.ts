@@ -33,7 +33,7 @@ test('pause, resume, query status and abort with `temporal workflow ...`; list f
   fleet.env.DEPLOY_DELAY_MS = '1500';
   fleet.env.DEPLOY_DELAY_FOR = 'a';
   const id = `interop-${randomUUID().slice(0, 8)}`;
-  const manifest = fleet.manifest(id, [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] }), fleet.service('c', '2', { dependsOn: ['b'] })], {
+  const manifest = fleet.manifest(id, fleet.chain(['a', 'b', 'c'], '2'), {
     gates: [{ name: 'hold', before: ['c'], timeout: '5m' }], // keeps the release running until the abort
   });
   const { workflowId, handle } = await startRelease(worker.client, loadManifest(fleet.writeManifest(manifest)), worker.taskQueue);

@@ -7,16 +7,10 @@ import { abortUpdate, approveUpdate, statusQuery } from '../../workflows/message
 import { lockStateQuery } from '../../workflows/environmentLockMessages';
 import type { release } from '../../workflows/release';
 import { FakeFleet } from '../support/fakeFleet';
-import { startTestWorker, type TestWorker } from '../support/testWorker';
+import { testWorkerSuite } from '../support/testWorker';
 import { waitFor } from '../support/waitFor';
 
-let worker: TestWorker;
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const worker = testWorkerSuite();
 
 type Handle = WorkflowHandle<typeof release>;
 

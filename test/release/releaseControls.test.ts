@@ -3,16 +3,10 @@ import { loadManifest } from '../../src/manifest/loadManifest';
 import { startRelease } from '../../src/release/startRelease';
 import { approveSignal, pauseSignal, resumeSignal, statusQuery, approveUpdate } from '../../workflows/messages';
 import { FakeFleet } from '../support/fakeFleet';
-import { startTestWorker, type TestWorker } from '../support/testWorker';
+import { testWorkerSuite } from '../support/testWorker';
 import { waitFor } from '../support/waitFor';
 
-let worker: TestWorker;
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const worker = testWorkerSuite();
 
 async function start(fleet: FakeFleet, manifest: unknown) {
   return startRelease(worker.client, loadManifest(fleet.writeManifest(manifest)), worker.taskQueue);

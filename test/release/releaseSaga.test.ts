@@ -7,16 +7,10 @@ import { startRelease } from '../../src/release/startRelease';
 import type { ReleaseReport } from '../../src/release/releaseReport';
 import { abortSignal } from '../../workflows/messages';
 import { FakeFleet } from '../support/fakeFleet';
-import { startTestWorker, type TestWorker } from '../support/testWorker';
+import { testWorkerSuite } from '../support/testWorker';
 import { waitFor } from '../support/waitFor';
 
-let worker: TestWorker;
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const worker = testWorkerSuite();
 
 async function start(fleet: FakeFleet, manifest: unknown) {
   const loaded = loadManifest(fleet.writeManifest(manifest));
@@ -54,12 +48,7 @@ test('a failure at the third service of a chain compensates in exact reverse ord
   fleet.env.UNHEALTHY = 'c@2.0.0';
   const report = await run(
     fleet,
-    fleet.manifest('chain-1', [
-      fleet.service('a', '2.0.0'),
-      fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
-      fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
-      fleet.service('d', '2.0.0', { dependsOn: ['c'] }),
-    ]),
+    fleet.manifest('chain-1', fleet.chain(['a', 'b', 'c', 'd'], '2.0.0')),
   );
   expect(report.status).toBe('RolledBack');
   expect(report.firstError).toMatchObject({ service: 'c', step: 'probe' });
@@ -127,11 +116,7 @@ test('a compensation that fails on every attempt ends RollbackFailed naming it; 
   fleet.env.FAIL_ROLLBACK = 'b';
   const report = await run(
     fleet,
-    fleet.manifest('rbfail-1', [
-      fleet.service('a', '2.0.0'),
-      fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
-      fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
-    ]),
+    fleet.manifest('rbfail-1', fleet.chain(['a', 'b', 'c'], '2.0.0')),
   );
   expect(report.status).toBe('RollbackFailed');
   expect(report.rollbackFailures).toEqual([expect.objectContaining({ service: 'b', step: 'rollback' })]);

@@ -16,11 +16,7 @@ test('a worker killed mid-deploy: another worker completes the release, each dep
   const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
   fleet.env.DEPLOY_DELAY_MS = '4000';
   fleet.env.DEPLOY_DELAY_FOR = 'b';
-  const manifest = fleet.manifest('crash-1', [
-    fleet.service('a', '2.0.0'),
-    fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
-    fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
-  ]);
+  const manifest = fleet.manifest('crash-1', fleet.chain(['a', 'b', 'c'], '2.0.0'));
   await suite.start(taskQueue);
   const started = await startRelease(suite.client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
 

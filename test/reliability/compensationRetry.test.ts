@@ -3,15 +3,9 @@ import { join } from 'node:path';
 import { loadManifest } from '../../src/manifest/loadManifest';
 import { startRelease } from '../../src/release/startRelease';
 import { FakeFleet } from '../support/fakeFleet';
-import { startTestWorker, type TestWorker } from '../support/testWorker';
+import { testWorkerSuite } from '../support/testWorker';
 
-let worker: TestWorker;
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const worker = testWorkerSuite();
 
 describe('a compensation that fails twice, then succeeds', () => {
   test('RolledBack (not RollbackFailed); its rollback step shows 3 attempts; every service on 1.0.0, each step applied once', async () => {

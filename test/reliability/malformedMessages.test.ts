@@ -9,16 +9,10 @@ import { loadManifest } from '../../src/manifest/loadManifest';
 import { startRelease } from '../../src/release/startRelease';
 import { abortUpdate, approveUpdate, statusQuery } from '../../workflows/messages';
 import { FakeFleet } from '../support/fakeFleet';
-import { startTestWorker, type TestWorker } from '../support/testWorker';
+import { testWorkerSuite } from '../support/testWorker';
 import { waitFor } from '../support/waitFor';
 
-let worker: TestWorker;
-beforeAll(async () => {
-  worker = await startTestWorker();
-});
-afterAll(async () => {
-  await worker?.stop();
-});
+const worker = testWorkerSuite();
 
 /** The reason an update was refused with (its validator's message). */
 async function refusal(run: () => Promise<unknown>): Promise<string> {

@@ -41,11 +41,7 @@ describe('the Temporal server stopped and restarted on its SQLite file mid-relea
     const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
     fleet.env.DEPLOY_DELAY_MS = '2500';
     fleet.env.DEPLOY_DELAY_FOR = 'b';
-    const manifest = fleet.manifest('server-restart', [
-      fleet.service('a', '2.0.0'),
-      fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
-      fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
-    ]);
+    const manifest = fleet.manifest('server-restart', fleet.chain(['a', 'b', 'c'], '2.0.0'));
     const { workflowId } = await startRelease(client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
 
     await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b to start deploying', 60_000);

@@ -34,11 +34,7 @@ describe('worker killed (SIGKILL) mid-release; another worker process finishes i
     const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
     fleet.env.HEALTH_DELAY_MS = '3000';
     fleet.env.HEALTH_DELAY_FOR = 'b';
-    const manifest = fleet.manifest('killed-probe', [
-      fleet.service('a', '2.0.0'),
-      fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
-      fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
-    ]);
+    const manifest = fleet.manifest('killed-probe', fleet.chain(['a', 'b', 'c'], '2.0.0'));
     manifest.spec.services[1]!.health!.timeout = '30s';
     const report = await releaseWithWorkerKilled(
       fleet,
@@ -61,11 +57,7 @@ describe('worker killed (SIGKILL) mid-release; another worker process finishes i
     fleet.env.UNHEALTHY = 'c@2.0.0';
     fleet.env.ROLLBACK_DELAY_MS = '3000';
     fleet.env.ROLLBACK_DELAY_FOR = 'b';
-    const manifest = fleet.manifest('killed-rollback', [
-      fleet.service('a', '2.0.0'),
-      fleet.service('b', '2.0.0', { dependsOn: ['a'] }),
-      fleet.service('c', '2.0.0', { dependsOn: ['b'] }),
-    ]);
+    const manifest = fleet.manifest('killed-rollback', fleet.chain(['a', 'b', 'c'], '2.0.0'));
     const report = await releaseWithWorkerKilled(
       fleet,
       manifest,

@@ -53,6 +53,11 @@ export class FakeFleet {
     };
   }
 
+  /** Services in a line, each after the one before it: `chain(['a', 'b', 'c'], '2.0.0')` is a -> b -> c. */
+  chain(names: string[], version: string): ServiceInput[] {
+    return names.map((name, i) => this.service(name, version, i > 0 ? { dependsOn: [names[i - 1]!] } : {}));
+  }
+
   manifest(id: string, services: ServiceInput[], extra: Partial<ManifestInput['spec']> = {}): ManifestInput {
     return {
       apiVersion: 'lockstep/v1',

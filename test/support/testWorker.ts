@@ -47,3 +47,32 @@ async function shutdown(worker: Worker, running: Promise<void>): Promise<void> {
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await running;
 }
+
+/**
+ * A test file's in-process worker, started in beforeAll and stopped in afterAll:
+ * `const worker = testWorkerSuite();` then `worker.client` and `worker.taskQueue` inside tests.
+ */
+export function testWorkerSuite(opts: TestWorkerOptions = {}): Omit<TestWorker, 'stop'> {
+  let started: TestWorker | undefined;
+  beforeAll(async () => {
+    started = await startTestWorker(opts);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): TestWorker => {
+    if (!started) throw new Error('the test worker starts in beforeAll');
+    return started;
+  };
+  return {
+    get client() {
+      return current().client;
+    },
+    get settings() {
+      return current().settings;
+    },
+    get taskQueue() {
+      return current().taskQueue;
+    },
+  };
+}
