@@ -7,10 +7,6 @@ import type { GateReport } from '../src/release/releaseReport';
 import type { LiveReport } from './liveReport';
 import type { ApproveRequest } from './messages';
 import { parseDuration } from '../src/manifest/duration';
-import { patched } from '@temporalio/workflow';
-
-/** Patch: an approve signal without `by` is refused (it used to approve a gate open to anyone). */
-export const APPROVAL_NEEDS_APPROVER_PATCH = 'approval-needs-approver';
 
 export class ApprovalGates {
   private readonly specs: Map<string, Gate>;
@@ -18,6 +14,8 @@ export class ApprovalGates {
   constructor(
     gates: Gate[],
     private readonly report: LiveReport,
+    /** Whether an approve signal without `by` is refused (PATCHES.approvalNeedsApprover; always in the phases saga). */
+    private readonly refuseAnonymous: () => boolean,
   ) {
     this.specs = new Map(gates.map((g) => [g.name, g]));
   }
@@ -78,7 +76,7 @@ export class ApprovalGates {
   /** Applies an approval; a refused one is recorded in the report. Says what happened. */
   approve(req: ApproveRequest, now: Date): { accepted: boolean; message: string } {
     // An approval must say who approves (the update's validator already refuses it; the signal did not).
-    if ((typeof req?.by !== 'string' || req.by.trim() === '') && patched(APPROVAL_NEEDS_APPROVER_PATCH)) {
+    if ((typeof req?.by !== 'string' || req.by.trim() === '') && this.refuseAnonymous()) {
       const state = this.state(String(req?.gate ?? ''));
       const reason = 'approve needs {gate, by}: who approves is missing';
       state?.refusals.push({ by: '', at: now.toISOString(), reason });

@@ -8,9 +8,6 @@ import type { ReleaseActivities } from '../activities';
 import { lockWorkflowId } from '../src/release/environmentLockIds';
 import { freeSignal, turnGrantedSignal, turnQueuedSignal, turnRefusedSignal, type TurnQueued } from './environmentLockMessages';
 
-/** Patch: releases take their environment's lock before they start. */
-export const ENVIRONMENT_LOCK_PATCH = 'environment-lock';
-
 const { requestEnvironmentTurn } = proxyActivities<ReleaseActivities>({
   summary: 'ask for the environment',
   startToCloseTimeout: '1m',

@@ -29,9 +29,15 @@ export interface ServiceReport {
   steps: StepRecord[];
 }
 
+/**
+ * What made the release fail: a service's step (`service` and `step`), or a failure of its own kind
+ * that is not a service's step (`abort`, `queue`, `gate` with the gate's name).
+ */
 export interface FirstError {
   service?: string;
   step: StepName | 'abort' | 'gate' | 'queue';
+  /** The approval gate that timed out (step `gate`). */
+  gate?: string;
   message: string;
 }
 

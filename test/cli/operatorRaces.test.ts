@@ -89,7 +89,7 @@ test('approve after the gate timed out is refused with the reason, and the relea
   const report = await resultOf(workflowId);
   expect(report.status).toBe('RolledBack');
   expect(report.gates[0]).toMatchObject({ status: 'timedOut' });
-  expect(report.firstError).toEqual({ step: 'gate', message: 'approval gate "prod-ok" was not approved within 1s' });
+  expect(report.firstError).toEqual({ step: 'gate', gate: 'prod-ok', message: 'approval gate "prod-ok" was not approved within 1s' });
   expect(fleet.applied()).toEqual(['deploy a 2', 'rollback a 1']);
 });
 

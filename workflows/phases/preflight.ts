@@ -1,0 +1,42 @@
+/**
+ * Step 2, preflight: everything that can fail without touching anything runs first. Every current
+ * version is read in one activity (one round trip, not one per service); a read that failed there is
+ * retried alone with its own retry policy. A failure here ends the release Rejected.
+ */
+import { isCancellation } from '@temporalio/workflow';
+import { runDag } from '../run/dagScheduler';
+import type { RunState } from '../run/runState';
+import { StepFailed, type Steps } from '../run/steps';
+
+export async function preflight(run: RunState, steps: Steps): Promise<void> {
+  run.setStatus('Preflight');
+  const names = run.plan.startOrder;
+  const readAt = new Date();
+  const batch = await run.cancellable
+    .run(() => steps.readAll(names))
+    .catch((err: unknown) => (isCancellation(err) ? undefined : [])); // [] = read them one by one below
+  for (const result of batch ?? []) {
+    if (result.version === undefined) continue;
+    const record = run.report.beginStep(result.service, 'current', readAt);
+    run.report.endStep(record, new Date(), 'ok', { version: result.version, attempts: 1 });
+    run.recordCurrentVersion(result.service, result.version);
+  }
+  const unread = batch === undefined ? [] : names.filter((n) => run.report.service(n).previousVersion === undefined);
+  await runDag({
+    tasks: unread.map((name) => ({ name, after: [] })),
+    maxParallel: run.manifest.spec.maxParallel,
+    waitFor: 'settled',
+    wakeup: run.wakeup,
+    stopped: () => run.failed,
+    run: async (name) => {
+      try {
+        run.recordCurrentVersion(name, await run.cancellable.run(() => steps.readCurrent(run.service(name))));
+      } catch (err) {
+        if (isCancellation(err) || run.failed) return;
+        run.setServiceStatus(name, 'Failed');
+        run.fail(err instanceof StepFailed ? { service: name, step: err.step, message: err.message } : { service: name, step: 'current', message: String(err) });
+      }
+    },
+  });
+  if (!run.failed) run.setStatus('Deploying');
+}
