@@ -1,6 +1,7 @@
 // Lint guards two things tsc cannot: promises nobody awaits, and the determinism line (what code
 // that runs in Temporal's workflow sandbox may import). DESIGN.md, "Layout".
 import { builtinModules } from 'node:module';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'eslint/config';
@@ -28,10 +29,17 @@ const WORKFLOW_SAFE_MODULES = [
   'src/release/releaseReport.ts',
   'src/release/releaseStatus.ts',
   'src/release/stepFailureTypes.ts',
+  'src/targets/stepTimeout.ts',
   'src/temporal/searchAttributes.ts',
   'src/temporal/tolerantPayloadConverter.ts',
 ];
 const WORKFLOW_DIR = 'workflows';
+/** Every module of workflows/ (any depth): workflow code may import these as values too. */
+const WORKFLOW_MODULES = readdirSync(new URL(WORKFLOW_DIR, import.meta.url), { recursive: true })
+  .filter((file) => String(file).endsWith('.ts'))
+  .map((file) => `${WORKFLOW_DIR}/${String(file).split(path.sep).join('/')}`);
+/** What the sandbox's rules apply to: workflows/ and the workflow-safe modules outside it. */
+const SANDBOX_MODULES = [...WORKFLOW_MODULES, ...WORKFLOW_SAFE_MODULES];
 
 /** Node built-ins the sandbox provides (@temporalio/worker's bundler, `allowedBuiltinModules`). */
 const SANDBOX_BUILTINS = ['assert', 'url', 'util'];
@@ -53,17 +61,15 @@ const NON_WORKFLOW_PACKAGES = [
 ];
 
 /**
- * The relative import specifiers a workflow-safe module in `dir` may use for values: anything in
- * workflows/ (from workflows/ itself) and the WORKFLOW_SAFE_MODULES, written relative to `dir`.
+ * The relative import specifiers a sandbox module in `dir` may use for values: the other modules of
+ * workflows/ and the WORKFLOW_SAFE_MODULES, written relative to `dir`.
  */
 function allowedRelativeSpecifiers(dir) {
   const fromDir = (file) => {
     const relative = path.posix.relative(dir, file.replace(/\.ts$/, ''));
     return relative.startsWith('.') ? relative : `./${relative}`;
   };
-  const specifiers = WORKFLOW_SAFE_MODULES.map((file) => escapeRegex(fromDir(file)));
-  const workflows = dir === WORKFLOW_DIR ? '\\./' : `${escapeRegex(fromDir(`${WORKFLOW_DIR}/x`).slice(0, -1))}`;
-  return `(?:${specifiers.join('|')}|${workflows}[^.][^/]*(?:/[^.][^/]*)*)`;
+  return `(?:${SANDBOX_MODULES.map((file) => escapeRegex(fromDir(file))).join('|')})`;
 }
 
 /** The import rules of the workflow sandbox, for the workflow-safe files in one directory. */
@@ -104,7 +110,7 @@ function determinismLine(dir, files) {
   };
 }
 
-const safeModuleDirs = [...new Set(WORKFLOW_SAFE_MODULES.map((file) => path.posix.dirname(file)))];
+const sandboxDirs = [...new Set(SANDBOX_MODULES.map((file) => path.posix.dirname(file)))];
 
 export default defineConfig(
   { ignores: ['.lockstep/**', 'dist/**', 'coverage/**', 'node_modules/**'] },
@@ -132,11 +138,13 @@ export default defineConfig(
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
-  determinismLine(WORKFLOW_DIR, [`${WORKFLOW_DIR}/**/*.ts`]),
-  ...safeModuleDirs.map((dir) =>
+  ...sandboxDirs.map((dir) =>
     determinismLine(
       dir,
-      WORKFLOW_SAFE_MODULES.filter((file) => path.posix.dirname(file) === dir),
+      // every file of a workflows/ folder, new ones too; outside it, exactly the listed modules
+      dir === WORKFLOW_DIR || dir.startsWith(`${WORKFLOW_DIR}/`)
+        ? [`${dir}/*.ts`]
+        : SANDBOX_MODULES.filter((file) => path.posix.dirname(file) === dir),
     ),
   ),
 );
