@@ -30,7 +30,8 @@ export function describeStepFailure(err: unknown): StepFailureInfo {
 }
 
 function timeoutName(type: unknown): string {
-  // TimeoutType is a proto enum: 1 start-to-close, 2 schedule-to-start, 3 schedule-to-close, 4 heartbeat
-  const names: Record<number, string> = { 1: 'start-to-close', 2: 'schedule-to-start', 3: 'schedule-to-close', 4: 'heartbeat' };
-  return names[Number(type)] ?? 'timeout';
+  // The SDK decodes the proto enum to a name (START_TO_CLOSE, ...); older code saw its number.
+  const byNumber: Record<number, string> = { 1: 'START_TO_CLOSE', 2: 'SCHEDULE_TO_START', 3: 'SCHEDULE_TO_CLOSE', 4: 'HEARTBEAT' };
+  const name = typeof type === 'number' ? byNumber[type] : typeof type === 'string' ? type : undefined;
+  return name ? name.toLowerCase().replace(/_/g, '-') : 'timeout';
 }

@@ -17,6 +17,10 @@ test('there are stored histories of success, rollback, abort and rollback failur
   }
   // after the environment lock: a queued release, its gated holder (with a refused approval), the lock itself, a cancel
   for (const name of ['queued', 'gated', 'environment-lock', 'cancelled']) expect(files).toContain(`lock-${name}.json`);
+  // after the saga was rebuilt as phases (PATCHES.sagaPhases): the same set again on the new code
+  for (const name of ['abort', 'rollback-failed', 'rollback', 'success', 'queued', 'gated', 'environment-lock', 'cancelled']) {
+    expect(files).toContain(`phases-${name}.json`);
+  }
 });
 
 test.each(files)('%s replays without nondeterminism', async (file) => {
