@@ -11,7 +11,7 @@ import type { Logger } from '../logging/logger';
 import { parseDuration } from '../manifest/duration';
 import type { CommandTarget } from '../manifest/schema';
 import { StepError, type DeployTarget, type StepContext, type StepOutput } from './deployTarget';
-import { readCompletionRecord, writeCompletionRecord } from './completionRecords';
+import { readCompletionRecord, stepKey, writeCompletionRecord } from './completionRecords';
 import { lastLine } from './outputTail';
 import { runCommand, type CommandResult } from './runCommand';
 import { waitForPreviousRun } from './runRecords';
@@ -138,9 +138,9 @@ export function createCommandTarget(spec: CommandTarget, deps: CommandTargetDeps
     if (running === version) {
       // A deploy whose version already runs has nothing to do (a retry whose first attempt applied
       // it). A rollback cannot conclude that: `current` does not see a half-applied deploy, so it
-      // runs whatever `current` prints, unless this very step (same idempotency key) already
+      // runs whatever `current` prints, unless this very step (same idempotency key and run) already
       // succeeded and nothing changed since.
-      const completed = action === 'rollback' && readCompletionRecord(stateDir, ctx.idempotencyKey)?.version === version;
+      const completed = action === 'rollback' && readCompletionRecord(stateDir, stepKey(ctx))?.version === version;
       if (action === 'deploy' || completed) {
         const why = action === 'deploy' ? 'already running' : 'this rollback already completed';
         deps.logger?.info({ service: ctx.service, action, version }, `${why}; nothing to do`);
@@ -170,7 +170,7 @@ export function createCommandTarget(spec: CommandTarget, deps: CommandTargetDeps
   /** A lost record only costs a repeated rollback, which the script contract allows: never fails the step. */
   function recordCompletion(ctx: StepContext, version: string): void {
     try {
-      writeCompletionRecord(stateDir, { idempotencyKey: ctx.idempotencyKey, action: 'rollback', version });
+      writeCompletionRecord(stateDir, { stepKey: stepKey(ctx), action: 'rollback', version });
     } catch (err) {
       deps.logger?.warn({ service: ctx.service, err }, 'could not record the completed rollback; a retry would run it again');
     }

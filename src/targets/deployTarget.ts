@@ -8,6 +8,12 @@ export interface StepContext {
   service: string;
   /** Stable across retries of the same step. */
   idempotencyKey: string;
+  /**
+   * The workflow run the step belongs to. A workflow id (and so an idempotency key) can be used
+   * again by a later run once the earlier one is gone from Temporal; records of completed steps are
+   * keyed by both, so a later run never takes an earlier run's step for its own.
+   */
+  runId?: string;
   /** Aborted when the step is cancelled (the release failed elsewhere or was aborted). */
   signal: AbortSignal;
   /** Called periodically by long steps so the orchestrator knows they are alive. */

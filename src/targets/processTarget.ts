@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger';
 import { parseDuration } from '../manifest/duration';
 import type { ProcessTarget } from '../manifest/schema';
 import { throwIfAborted } from './abortReason';
+import { stepKey } from './completionRecords';
 import { StepError, type DeployTarget, type StepContext, type StepOutput } from './deployTarget';
 import { DEFAULT_TAIL_BYTES, decodeTail, lastLine } from './outputTail';
 import { isProcessAlive, processStartTime, terminateProcessGroup } from './processGroup';
@@ -27,7 +28,7 @@ export interface ProcessState {
   argv: string[];
   /** Start time of the pid (Linux), to tell it from a process that later reused the pid. */
   startTime?: number;
-  /** The idempotency key of the rollback that started this process and saw it through its start check. */
+  /** The step (completionRecords.ts `stepKey`) of the rollback that started this process and saw it through its start check. */
   rollbackKey?: string;
 }
 
@@ -132,7 +133,7 @@ export function createProcessTarget(spec: ProcessTarget, deps: ProcessTargetDeps
       // even when the state file names it: the deploy may have half-applied (e.g. the old process
       // was sent SIGTERM and is on its way out). Only a retry of this very rollback, whose process
       // still runs, leaves it alone.
-      const done = action === 'deploy' || state?.rollbackKey === ctx.idempotencyKey;
+      const done = action === 'deploy' || state?.rollbackKey === stepKey(ctx);
       if (running && state.version === version && done) return { noop: true, stdoutTail: '', stderrTail: '' };
       if (state) {
         await stopRecordedProcess(state, { graceMs: stopTimeoutMs, signal: ctx.signal, heartbeat: () => ctx.heartbeat() });
@@ -141,7 +142,7 @@ export function createProcessTarget(spec: ProcessTarget, deps: ProcessTargetDeps
       }
       throwIfAborted(ctx.signal);
       if (version === '') return { noop: !running, stdoutTail: '', stderrTail: '' };
-      return start(ctx, version, what, action === 'rollback' ? ctx.idempotencyKey : undefined);
+      return start(ctx, version, what, action === 'rollback' ? stepKey(ctx) : undefined);
     });
   }
 

@@ -154,10 +154,13 @@ test('a retry of a rollback that already completed (same idempotency key) does n
   // another step (another release's rollback) is not this one: it runs
   expect((await target().rollback(ctx({ idempotencyKey: 'checkout-43:payments:rollback' }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
   expect(rollbacks()).toBe(2);
+  // nor is the same step of a later workflow run that reuses the workflow id (same key, another run id)
+  expect((await target().rollback(ctx({ idempotencyKey: key, runId: 'a-later-run' }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
+  expect(rollbacks()).toBe(3);
   // the completed rollback is undone behind Lockstep's back: its retry runs again
   writeFileSync(stateFile, '2.4.0');
   expect((await target().rollback(ctx({ idempotencyKey: key }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
-  expect(rollbacks()).toBe(3);
+  expect(rollbacks()).toBe(4);
   expect(readFileSync(stateFile, 'utf8')).toBe('2.3.0');
 });
 

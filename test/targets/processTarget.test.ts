@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProcessTarget } from '../../src/manifest/schema';
+import { stepKey } from '../../src/targets/completionRecords';
 import { StepError } from '../../src/targets/deployTarget';
 import { createProcessTarget, processStatePath, stopAllProcesses, type ProcessState } from '../../src/targets/processTarget';
 import { eventually, freePort, isRunning, killQuietly, stepContext } from './processChecks';
@@ -121,7 +122,7 @@ test('a rollback restarts the old version even when the state file names it; a r
     return answer !== undefined && answer.pid !== v1.pid && answer;
   }, 'the restarted 1.0.0 to answer');
   expect(restarted.version).toBe('1.0.0');
-  expect(state()).toMatchObject({ version: '1.0.0', pid: restarted.pid, rollbackKey: 'rel-1:payments:rollback' });
+  expect(state()).toMatchObject({ version: '1.0.0', pid: restarted.pid, rollbackKey: stepKey(rollbackCtx) });
 
   // the worker died after the rollback: the retry (a new target, same key) changes nothing
   expect((await target().rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(true);
