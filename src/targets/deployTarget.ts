@@ -23,7 +23,7 @@ export interface StepContext {
 }
 
 export interface StepOutput {
-  /** True when nothing had to change (the version already ran). */
+  /** True when nothing had to change (a deploy: the version already ran; a rollback: it already completed). */
   noop: boolean;
   stdoutTail: string;
   stderrTail: string;
@@ -34,7 +34,12 @@ export interface DeployTarget {
   current(ctx: StepContext): Promise<string>;
   /** Make `version` run; `previousVersion` is what ran before ('' = nothing). */
   deploy(ctx: StepContext, change: { version: string; previousVersion: string }): Promise<StepOutput>;
-  /** Restore `version` ('' = remove the service); `previousVersion` is what runs now. */
+  /**
+   * Restore `version` ('' = remove the service); `previousVersion` is the version the release was
+   * deploying. Called for every service whose deploy started, and must act even when `current`
+   * already reads `version` (a half-applied deploy reads as the old version): it is a no-op only
+   * for a retry of this very step (idempotency key and run) that already completed.
+   */
   rollback(ctx: StepContext, change: { version: string; previousVersion: string }): Promise<StepOutput>;
 }
 
