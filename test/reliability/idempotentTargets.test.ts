@@ -107,6 +107,36 @@ describe('idempotent targets: a deploy repeated with the same idempotency key af
   });
 });
 
+describe('a rollback after a deploy whose worker died half-way', () => {
+  test('process: the old version was told to stop (SIGTERM, draining) when the worker died; the rollback starts it again although the state file names it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'lockstep-idempotent-process-'));
+    processStateDirs.push(stateDir);
+    const port = await freePort();
+    // the old version drains for 2s after SIGTERM: it still runs (and answers) when the rollback comes
+    const target = ProcessTarget.parse({ kind: 'process', start: ['./http-service.js', String(port), '{{version}}'], env: { SERVICE_DRAIN_MS: '2000' }, stopTimeout: '5s' });
+    const deployCtx = stepContext({ baseDir: FIXTURES, service: 'payments', environment: 'test', idempotencyKey: 'r4:payments:deploy' });
+    await createProcessTarget(target, { stateDir }).deploy(deployCtx, { version: '1.0.0', previousVersion: '' });
+    const v1 = await waitFor(() => versionServedOn(port), 'version 1 to answer');
+
+    const doomed = deployInDoomedProcess(target, { stateDir, baseDir: FIXTURES, service: 'payments', version: '2.0.0', key: 'r4:payments:deploy' });
+    await waitFor(() => logOf(stateDir, 'payments').includes('SIGTERM: draining'), 'the doomed deploy to be stopping version 1', 30_000);
+    await doomed.kill();
+    const retry = createProcessTarget(target, { stateDir });
+    const rollbackCtx = stepContext({ baseDir: FIXTURES, service: 'payments', environment: 'test', idempotencyKey: 'r4:payments:rollback' });
+    expect(await retry.current(rollbackCtx)).toBe('1.0.0'); // the state file still names 1.0.0, whose process is on its way out
+
+    expect((await retry.rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(false);
+    expect(isRunning(v1.pid)).toBe(false);
+    const restored = await waitFor(() => versionServedOn(port), 'version 1 to answer again');
+    expect(restored.version).toBe('1.0.0');
+    expect(restored.pid).not.toBe(v1.pid);
+    expect(startsIn(stateDir, 'payments')).toEqual(['1.0.0', '1.0.0']);
+    // and a retry of that rollback leaves the restarted process alone
+    expect((await createProcessTarget(target, { stateDir }).rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(true);
+    expect((await versionServedOn(port))?.pid).toBe(restored.pid);
+  });
+});
+
 async function versionServedOn(port: number): Promise<{ version: string; pid: number } | undefined> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/version`, { signal: AbortSignal.timeout(2000) });
