@@ -31,6 +31,7 @@ export function createTargetActivities({ targetFor, logger }: TargetActivityDeps
       environment: input.environment,
       service: input.service,
       idempotencyKey,
+      runId: ctx.info.workflowExecution?.runId,
       signal: ctx.cancellationSignal,
       heartbeat: (details?: unknown) => ctx.heartbeat(details),
       baseDir: input.baseDir,

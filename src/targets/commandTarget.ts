@@ -3,12 +3,15 @@
  * Contract (DESIGN.md, "Targets and probes"): LOCKSTEP_* environment, cwd defaulting to the
  * manifest's directory, a timeout, a non-zero exit fails the step with the output tails, rollback
  * defaults to the deploy command with the old version, and deploying what already runs is a no-op.
+ * A rollback always runs (a half-applied deploy reads as the old version), except when a retry
+ * finds its own completion record (completionRecords.ts).
  */
 import { resolve } from 'node:path';
 import type { Logger } from '../logging/logger';
 import { parseDuration } from '../manifest/duration';
 import type { CommandTarget } from '../manifest/schema';
 import { StepError, type DeployTarget, type StepContext, type StepOutput } from './deployTarget';
+import { readCompletionRecord, stepKey, writeCompletionRecord } from './completionRecords';
 import { lastLine } from './outputTail';
 import { runCommand, type CommandResult } from './runCommand';
 import { waitForPreviousRun } from './runRecords';
@@ -131,12 +134,18 @@ export function createCommandTarget(spec: CommandTarget, deps: CommandTargetDeps
     { version, previousVersion }: { version: string; previousVersion: string },
   ): Promise<StepOutput> {
     await settle(ctx);
-    // Idempotent: a retry whose first attempt already applied the version, or a rollback of a
-    // deploy that never happened, changes nothing.
     const running = await readCurrent(ctx);
     if (running === version) {
-      deps.logger?.info({ service: ctx.service, action, version }, 'already running; nothing to do');
-      return { noop: true, stdoutTail: '', stderrTail: '' };
+      // A deploy whose version already runs has nothing to do (a retry whose first attempt applied
+      // it). A rollback cannot conclude that: `current` does not see a half-applied deploy, so it
+      // runs whatever `current` prints, unless this very step (same idempotency key and run) already
+      // succeeded and nothing changed since.
+      const completed = action === 'rollback' && readCompletionRecord(stateDir, stepKey(ctx))?.version === version;
+      if (action === 'deploy' || completed) {
+        const why = action === 'deploy' ? 'already running' : 'this rollback already completed';
+        deps.logger?.info({ service: ctx.service, action, version }, `${why}; nothing to do`);
+        return { noop: true, stdoutTail: '', stderrTail: '' };
+      }
     }
     if (running !== previousVersion) {
       // LOCKSTEP_PREVIOUS_VERSION tells what really runs, not what the release recorded earlier
@@ -154,7 +163,17 @@ export function createCommandTarget(spec: CommandTarget, deps: CommandTargetDeps
       what,
       runKey: serviceRunKey(ctx),
     });
+    if (action === 'rollback') recordCompletion(ctx, version);
     return { noop: false, stdoutTail: result.stdoutTail, stderrTail: result.stderrTail };
+  }
+
+  /** A lost record only costs a repeated rollback, which the script contract allows: never fails the step. */
+  function recordCompletion(ctx: StepContext, version: string): void {
+    try {
+      writeCompletionRecord(stateDir, { stepKey: stepKey(ctx), action: 'rollback', version });
+    } catch (err) {
+      deps.logger?.warn({ service: ctx.service, err }, 'could not record the completed rollback; a retry would run it again');
+    }
   }
 
   return {

@@ -13,6 +13,8 @@ export interface TargetDeps {
   stateDir?: string;
   /** State of `process` targets; default LOCKSTEP_PROCESS_STATE_DIR, else `<stateDir>/processes`. */
   processStateDir?: string;
+  /** How long a just-started `process` must live to count as started; default 300ms. */
+  processStartCheckMs?: number;
   /** Versions of `simulated` targets; default one map per process. */
   simulatedState?: SimulatedState;
 }
@@ -26,6 +28,7 @@ export function createTarget(spec: Target, deps: TargetDeps = {}): DeployTarget 
         logger: deps.logger,
         stateDir:
           deps.processStateDir ?? (deps.stateDir !== undefined ? join(deps.stateDir, 'processes') : undefined),
+        startCheckMs: deps.processStartCheckMs,
       });
     case 'simulated':
       return createSimulatedTarget(spec, { state: deps.simulatedState });

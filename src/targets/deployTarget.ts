@@ -8,6 +8,12 @@ export interface StepContext {
   service: string;
   /** Stable across retries of the same step. */
   idempotencyKey: string;
+  /**
+   * The workflow run the step belongs to. A workflow id (and so an idempotency key) can be used
+   * again by a later run once the earlier one is gone from Temporal; records of completed steps are
+   * keyed by both, so a later run never takes an earlier run's step for its own.
+   */
+  runId?: string;
   /** Aborted when the step is cancelled (the release failed elsewhere or was aborted). */
   signal: AbortSignal;
   /** Called periodically by long steps so the orchestrator knows they are alive. */
@@ -17,7 +23,7 @@ export interface StepContext {
 }
 
 export interface StepOutput {
-  /** True when nothing had to change (the version already ran). */
+  /** True when nothing had to change (a deploy: the version already ran; a rollback: it already completed). */
   noop: boolean;
   stdoutTail: string;
   stderrTail: string;
@@ -28,7 +34,12 @@ export interface DeployTarget {
   current(ctx: StepContext): Promise<string>;
   /** Make `version` run; `previousVersion` is what ran before ('' = nothing). */
   deploy(ctx: StepContext, change: { version: string; previousVersion: string }): Promise<StepOutput>;
-  /** Restore `version` ('' = remove the service); `previousVersion` is what runs now. */
+  /**
+   * Restore `version` ('' = remove the service); `previousVersion` is the version the release was
+   * deploying. Called for every service whose deploy started, and must act even when `current`
+   * already reads `version` (a half-applied deploy reads as the old version): it is a no-op only
+   * for a retry of this very step (idempotency key and run) that already completed.
+   */
   rollback(ctx: StepContext, change: { version: string; previousVersion: string }): Promise<StepOutput>;
 }
 

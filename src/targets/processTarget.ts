@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger';
 import { parseDuration } from '../manifest/duration';
 import type { ProcessTarget } from '../manifest/schema';
 import { throwIfAborted } from './abortReason';
+import { stepKey } from './completionRecords';
 import { StepError, type DeployTarget, type StepContext, type StepOutput } from './deployTarget';
 import { DEFAULT_TAIL_BYTES, decodeTail, lastLine } from './outputTail';
 import { isProcessAlive, processStartTime, terminateProcessGroup } from './processGroup';
@@ -27,6 +28,8 @@ export interface ProcessState {
   argv: string[];
   /** Start time of the pid (Linux), to tell it from a process that later reused the pid. */
   startTime?: number;
+  /** The step (completionRecords.ts `stepKey`) of the rollback that started this process and saw it through its start check. */
+  rollbackKey?: string;
 }
 
 export interface ProcessTargetDeps {
@@ -55,7 +58,7 @@ export function createProcessTarget(spec: ProcessTarget, deps: ProcessTargetDeps
   const startCheckMs = deps.startCheckMs ?? DEFAULT_START_CHECK_MS;
   const statePath = (ctx: StepContext): string => processStatePath(stateDir, ctx.environment, ctx.service);
 
-  async function start(ctx: StepContext, version: string, what: string): Promise<StepOutput> {
+  async function start(ctx: StepContext, version: string, what: string, rollbackKey: string | undefined): Promise<StepOutput> {
     const file = statePath(ctx);
     const logFile = file.replace(/\.json$/, '.log');
     const cwd = resolve(ctx.baseDir, spec.cwd ?? '.');
@@ -114,17 +117,24 @@ export function createProcessTarget(spec: ProcessTarget, deps: ProcessTargetDeps
       const why = lastLine(output);
       throw new StepError(`${what} failed: the process exited right after it started (${early})${why ? `: ${why}` : ''}`, output, '');
     }
+    // only a process that passed its start check completes a rollback: a retry may then leave it alone
+    if (rollbackKey !== undefined) writeState(file, { ...state, rollbackKey });
     deps.logger?.info({ service: ctx.service, version, pid }, 'process started');
     return { noop: false, stdoutTail: output, stderrTail: '' };
   }
 
-  async function apply(ctx: StepContext, version: string, what: string): Promise<StepOutput> {
+  async function apply(action: 'deploy' | 'rollback', ctx: StepContext, version: string, what: string): Promise<StepOutput> {
     const file = statePath(ctx);
     return serialized(file, async () => {
       throwIfAborted(ctx.signal);
       const state = readState(file);
       const running = state !== undefined && isRecordedProcessRunning(state);
-      if (running && state.version === version) return { noop: true, stdoutTail: '', stderrTail: '' };
+      // A deploy of the version that runs has nothing to do. A rollback restarts the old version
+      // even when the state file names it: the deploy may have half-applied (e.g. the old process
+      // was sent SIGTERM and is on its way out). Only a retry of this very rollback, whose process
+      // still runs, leaves it alone.
+      const done = action === 'deploy' || state?.rollbackKey === stepKey(ctx);
+      if (running && state.version === version && done) return { noop: true, stdoutTail: '', stderrTail: '' };
       if (state) {
         await stopRecordedProcess(state, { graceMs: stopTimeoutMs, signal: ctx.signal, heartbeat: () => ctx.heartbeat() });
         rmSync(file, { force: true });
@@ -132,7 +142,7 @@ export function createProcessTarget(spec: ProcessTarget, deps: ProcessTargetDeps
       }
       throwIfAborted(ctx.signal);
       if (version === '') return { noop: !running, stdoutTail: '', stderrTail: '' };
-      return start(ctx, version, what);
+      return start(ctx, version, what, action === 'rollback' ? stepKey(ctx) : undefined);
     });
   }
 
@@ -141,9 +151,9 @@ export function createProcessTarget(spec: ProcessTarget, deps: ProcessTargetDeps
       const state = readState(statePath(ctx));
       return state !== undefined && isRecordedProcessRunning(state) ? state.version : '';
     },
-    deploy: (ctx, { version }) => apply(ctx, version, `deploy of ${ctx.service} ${version}`),
+    deploy: (ctx, { version }) => apply('deploy', ctx, version, `deploy of ${ctx.service} ${version}`),
     rollback: (ctx, { version }) =>
-      apply(ctx, version, `rollback of ${ctx.service} to ${version === '' ? 'nothing (remove)' : version}`),
+      apply('rollback', ctx, version, `rollback of ${ctx.service} to ${version === '' ? 'nothing (remove)' : version}`),
   };
 }
 

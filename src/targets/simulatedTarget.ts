@@ -33,7 +33,8 @@ export function createSimulatedTarget(spec: SimulatedTarget, deps: { state?: Sim
 
   async function change(step: 'deploy' | 'rollback', ctx: StepContext, version: string): Promise<StepOutput> {
     const running = state.get(key(ctx)) ?? spec.initialVersion;
-    if (running === version) return { noop: true, stdoutTail: '', stderrTail: '' };
+    // a rollback always runs, as a real one must: a half-applied deploy reads as the old version
+    if (step === 'deploy' && running === version) return { noop: true, stdoutTail: '', stderrTail: '' };
     await simulatedWait(step === 'deploy' ? latency : rollbackLatency, spec.jitter, ctx);
     if (fails(step)) {
       throw new StepError(`${step} of ${ctx.service} ${version || '(remove)'} failed: injected failure (simulated)`, '', '', false);

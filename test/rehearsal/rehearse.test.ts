@@ -60,6 +60,9 @@ test('a deploy failure rolls back only what was touched, newest first', async ()
   expect(report.status).toBe('RolledBack');
   expect(report.firstError).toMatchObject({ service: 'payments', step: 'deploy' });
   expect(report.compensationOrder).toEqual(['payments', 'notifications', 'db-schema']);
+  // payments' failed deploy left its version unchanged; its rollback still runs (it may have half-applied)
+  const payments = report.services.find((s) => s.name === 'payments')!;
+  expect(payments.steps.map((s) => `${s.step}:${s.outcome}`)).toEqual(['current:ok', 'deploy:failed', 'rollback:ok', 'verify:ok']);
   expect(report.services.find((s) => s.name === 'orders')!.status).toBe('Skipped');
 });
 

@@ -89,6 +89,8 @@ test('a failure in one of two parallel branches cancels the sibling in flight an
   expect(service(report, 'slow').steps.find((s) => s.step === 'deploy')?.outcome).toBe('cancelled');
   expect(fleet.events().some((e) => e.startsWith('deploy-start slow'))).toBe(true);
   expect(fleet.applied()).not.toContain('deploy slow 2.0.0');
+  // the deploys of slow (cancelled mid-way) and broken (failed) started: both are rolled back
+  expect(fleet.applied()).toEqual(expect.arrayContaining(['rollback slow 1.0.0', 'rollback broken 1.0.0', 'rollback root 1.0.0']));
   expect(report.compensationOrder).toEqual(expect.arrayContaining(['slow', 'broken', 'root']));
   expect(report.compensationOrder[2]).toBe('root');
   expect(['root', 'slow', 'broken'].map((s) => fleet.version(s))).toEqual(['1.0.0', '1.0.0', '1.0.0']);
@@ -141,7 +143,8 @@ test('an abort signal mid-release rolls back what was done', async () => {
   expect(report.status).toBe('RolledBack');
   expect(report.abort?.reason).toBe('pager went off');
   expect(report.firstError).toMatchObject({ step: 'abort' });
-  expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'rollback a 1.0.0']);
+  // b's deploy started (and was cancelled mid-way): it is rolled back too, though `current` says 1.0.0
+  expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'rollback b 1.0.0', 'rollback a 1.0.0']);
   expect([fleet.version('a'), fleet.version('b')]).toEqual(['1.0.0', '1.0.0']);
 });
 
@@ -154,6 +157,7 @@ test('a rollback of a first deploy removes the service', async () => {
   );
   expect(report.status).toBe('RolledBack');
   expect(service(report, 'fresh').previousVersion).toBe('');
-  expect(fleet.applied()).toEqual(['deploy fresh 1.0.0', 'rollback fresh (removed)']);
+  // old's failed deploy is rolled back to 1.0.0 (it may have half-applied), then fresh is removed
+  expect(fleet.applied()).toEqual(['deploy fresh 1.0.0', 'rollback old 1.0.0', 'rollback fresh (removed)']);
   expect(fleet.version('fresh')).toBe('');
 });

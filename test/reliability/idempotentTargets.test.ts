@@ -84,18 +84,9 @@ describe('idempotent targets: a deploy repeated with the same idempotency key af
   });
 
   test('process: a deploy whose worker died while stopping the old version is completed once by the repeat, then is a no-op', async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'lockstep-idempotent-process-'));
-    processStateDirs.push(stateDir);
-    const port = await freePort();
     // the old version ignores SIGTERM: stopping it takes the whole stopTimeout, the window in which the worker dies
-    const target = ProcessTarget.parse({ kind: 'process', start: ['./http-service.js', String(port), '{{version}}'], env: { SERVICE_IGNORE_TERM: '1' }, stopTimeout: '1s' });
+    const { stateDir, port, target, v1 } = await workerKilledWhileStoppingVersion1({ SERVICE_IGNORE_TERM: '1' }, 'ignoring SIGTERM', 'r3');
     const ctx = stepContext({ baseDir: FIXTURES, service: 'payments', environment: 'test', idempotencyKey: 'r3:payments:deploy' });
-    await createProcessTarget(target, { stateDir }).deploy(ctx, { version: '1.0.0', previousVersion: '' });
-    const v1 = await waitFor(() => versionServedOn(port), 'version 1 to answer');
-
-    const doomed = deployInDoomedProcess(target, { stateDir, baseDir: FIXTURES, service: 'payments', version: '2.0.0', key: 'r3:payments:deploy' });
-    await waitFor(() => logOf(stateDir, 'payments').includes('ignoring SIGTERM'), 'the doomed deploy to be stopping version 1', 30_000);
-    await doomed.kill();
     expect(isRunning(v1.pid)).toBe(true); // half-done: the old version still runs, the new one never started
 
     const retry = createProcessTarget(target, { stateDir });
@@ -106,6 +97,49 @@ describe('idempotent targets: a deploy repeated with the same idempotency key af
     expect(startsIn(stateDir, 'payments')).toEqual(['1.0.0', '2.0.0']);
   });
 });
+
+describe('a rollback after a deploy whose worker died half-way', () => {
+  test('process: the old version was told to stop (SIGTERM, draining) when the worker died; the rollback starts it again although the state file names it', async () => {
+    // after SIGTERM the old version drains (serving on) for longer than the test: it still runs when the rollback comes
+    const { stateDir, port, target, v1 } = await workerKilledWhileStoppingVersion1({ SERVICE_DRAIN_MS: '120000' }, 'SIGTERM: draining', 'r4');
+    const retry = createProcessTarget(target, { stateDir });
+    const rollbackCtx = stepContext({ baseDir: FIXTURES, service: 'payments', environment: 'test', idempotencyKey: 'r4:payments:rollback' });
+    expect(await retry.current(rollbackCtx)).toBe('1.0.0'); // the state file still names 1.0.0, whose process is on its way out
+
+    expect((await retry.rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(false);
+    expect(isRunning(v1.pid)).toBe(false);
+    const restored = await waitFor(() => versionServedOn(port), 'version 1 to answer again');
+    expect(restored.version).toBe('1.0.0');
+    expect(restored.pid).not.toBe(v1.pid);
+    expect(startsIn(stateDir, 'payments')).toEqual(['1.0.0', '1.0.0']);
+    // and a retry of that rollback leaves the restarted process alone
+    expect((await createProcessTarget(target, { stateDir }).rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(true);
+    expect((await versionServedOn(port))?.pid).toBe(restored.pid);
+  });
+});
+
+/**
+ * Version 1 of `payments` runs (process target, its own state directory); a "worker" process deploys
+ * version 2 and is SIGKILLed once the service's log shows `stopping` (version 1 got its SIGTERM).
+ * The doomed worker's stopTimeout is long, so it cannot escalate to SIGKILL before it dies; the
+ * returned target (the retry's) has a short one.
+ */
+async function workerKilledWhileStoppingVersion1(env: Record<string, string>, stopping: string, releaseId: string) {
+  const stateDir = mkdtempSync(join(tmpdir(), 'lockstep-idempotent-process-'));
+  processStateDirs.push(stateDir);
+  const port = await freePort();
+  const spec = (stopTimeout: string) =>
+    ProcessTarget.parse({ kind: 'process', start: ['./http-service.js', String(port), '{{version}}'], env, stopTimeout });
+  const target = spec('1s');
+  const key = `${releaseId}:payments:deploy`;
+  const ctx = stepContext({ baseDir: FIXTURES, service: 'payments', environment: 'test', idempotencyKey: key });
+  await createProcessTarget(target, { stateDir }).deploy(ctx, { version: '1.0.0', previousVersion: '' });
+  const v1 = await waitFor(() => versionServedOn(port), 'version 1 to answer');
+  const doomed = deployInDoomedProcess(spec('60s'), { stateDir, baseDir: FIXTURES, service: 'payments', version: '2.0.0', key });
+  await waitFor(() => logOf(stateDir, 'payments').includes(stopping), 'the doomed deploy to be stopping version 1', 30_000);
+  await doomed.kill();
+  return { stateDir, port, target, v1 };
+}
 
 async function versionServedOn(port: number): Promise<{ version: string; pid: number } | undefined> {
   try {

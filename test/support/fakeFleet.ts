@@ -96,4 +96,10 @@ export class FakeFleet {
     const file = join(this.dir, `${name}.version`);
     return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
   }
+
+  /** The version whose config the script applied last ('' = none); a half-applied deploy leaves it ahead of `version`. */
+  config(name: string): string {
+    const file = join(this.dir, `${name}.config`);
+    return existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  }
 }

@@ -21,6 +21,8 @@ export const FAULTY_SERVICE = resolve(__dirname, '..', 'fixtures', 'faulty-servi
 /** How one version of a service misbehaves (see faulty-service.js). */
 export interface ServiceFault {
   down?: boolean;
+  /** The process exits at once. */
+  crash?: boolean;
   slowMs?: number;
   flap?: number[];
   repeat?: boolean;
@@ -37,12 +39,19 @@ export class ProcessFleet {
   private readonly ports = new Map<string, number>();
   private readonly specs = new Map<string, ProcessTarget>();
 
+  /**
+   * `startCheckMs`: how long a started service must live to count as started (the process
+   * target's default is 300ms). A test whose version must fail its start sets it long, so that
+   * a loaded machine cannot delay the crash past the check; a crash still ends the check at once.
+   */
+  constructor(private readonly opts: { startCheckMs?: number } = {}) {}
+
   /** The worker's activities: built-in targets and probes, process state in this fleet's directory. */
   activities(): ReleaseActivities {
     const logger = createLogger({ component: 'process-fleet-worker' });
     logger.level = process.env.LOCKSTEP_TEST_LOG_LEVEL ?? 'silent';
     return createActivities({
-      targetFor: (spec) => createTarget(spec, { processStateDir: this.stateDir }),
+      targetFor: (spec) => createTarget(spec, { processStateDir: this.stateDir, processStartCheckMs: this.opts.startCheckMs }),
       probeFor: (health, baseDir) => createProbe(health, baseDir),
       logger,
     });
@@ -150,7 +159,7 @@ export class ProcessFleet {
   private target(name: string) {
     const spec = this.specs.get(name);
     if (!spec) throw new Error(`no service ${name} in this fleet`);
-    return createProcessTarget(spec, { stateDir: this.stateDir });
+    return createProcessTarget(spec, { stateDir: this.stateDir, startCheckMs: this.opts.startCheckMs });
   }
 
   private context(name: string): StepContext {

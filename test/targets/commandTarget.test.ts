@@ -114,13 +114,65 @@ test("rollback of a first deploy gets LOCKSTEP_VERSION='' (remove)", async () =>
   expect(await target().current(ctx())).toBe('');
 });
 
-test('rollback to the version that already runs is a no-op (a deploy that never happened)', async () => {
+test('rollback runs even when current already prints the version it restores, and undoes what a failed deploy half-applied', async () => {
   writeFileSync(stateFile, '2.3.0');
-  expect((await target().rollback(ctx(), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(true);
-  // nothing deployed and nothing to restore
-  rmSync(stateFile);
-  expect((await target().rollback(ctx(), { version: '', previousVersion: '' })).noop).toBe(true);
-  expect(calls().map((c) => c.action)).toEqual(['current', 'current']);
+  const configFile = join(dir, 'payments.config');
+  const failing = target({}, { TOOL_FAIL: 'deploy', TOOL_CONFIG: configFile });
+  await expect(failing.deploy(ctx(), { version: '2.4.0', previousVersion: '2.3.0' })).rejects.toThrow(/deploy of payments 2.4.0 failed: exit code 3/);
+  expect(readFileSync(configFile, 'utf8')).toBe('2.4.0'); // half-applied
+  expect(await failing.current(ctx())).toBe('2.3.0'); // ... and `current` cannot see it
+
+  const rollbackCtx = ctx({ idempotencyKey: 'checkout-42:payments:rollback' });
+  const output = await target({}, { TOOL_CONFIG: configFile }).rollback(rollbackCtx, { version: '2.3.0', previousVersion: '2.4.0' });
+  expect(output.noop).toBe(false);
+  expect(output.stdoutTail).toContain('rollback applied 2.3.0');
+  expect(readFileSync(configFile, 'utf8')).toBe('2.3.0');
+  const rollback = calls().find((c) => c.action === 'rollback')!;
+  // the script is told that `current` already prints the version it restores
+  expect(rollback.env).toMatchObject({ LOCKSTEP_VERSION: '2.3.0', LOCKSTEP_PREVIOUS_VERSION: '2.3.0' });
+});
+
+test('rollback of a first deploy that did not get far still runs the rollback command (remove)', async () => {
+  const output = await target().rollback(ctx({ idempotencyKey: 'checkout-42:payments:rollback' }), { version: '', previousVersion: '1.0.0' });
+  expect(output.noop).toBe(false);
+  expect(calls().map((c) => c.action)).toEqual(['current', 'rollback']);
+  expect(calls()[1]!.env).toMatchObject({ LOCKSTEP_VERSION: '', LOCKSTEP_PREVIOUS_VERSION: '' });
+});
+
+test('a retry of a rollback that already completed (same idempotency key) does not run it again, also from another worker process', async () => {
+  writeFileSync(stateFile, '2.4.0');
+  const key = 'checkout-42:payments:rollback';
+  const rollbacks = () => calls().filter((c) => c.action === 'rollback').length;
+  expect((await target().rollback(ctx({ idempotencyKey: key }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
+  // the worker died before Temporal heard of the success: the retry, by a new target on the same machine
+  expect(await target().rollback(ctx({ idempotencyKey: key }), { version: '2.3.0', previousVersion: '2.4.0' })).toEqual({
+    noop: true,
+    stdoutTail: '',
+    stderrTail: '',
+  });
+  expect(rollbacks()).toBe(1);
+  // another step (another release's rollback) is not this one: it runs
+  expect((await target().rollback(ctx({ idempotencyKey: 'checkout-43:payments:rollback' }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
+  expect(rollbacks()).toBe(2);
+  // nor is the same step of a later workflow run that reuses the workflow id (same key, another run id)
+  expect((await target().rollback(ctx({ idempotencyKey: key, runId: 'a-later-run' }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
+  expect(rollbacks()).toBe(3);
+  // the completed rollback is undone behind Lockstep's back: its retry runs again
+  writeFileSync(stateFile, '2.4.0');
+  expect((await target().rollback(ctx({ idempotencyKey: key }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
+  expect(rollbacks()).toBe(4);
+  expect(readFileSync(stateFile, 'utf8')).toBe('2.3.0');
+});
+
+test('a retry of a rollback that failed runs the command again', async () => {
+  writeFileSync(stateFile, '2.4.0');
+  const key = 'checkout-42:payments:rollback';
+  await expect(target({}, { TOOL_FAIL: 'rollback' }).rollback(ctx({ idempotencyKey: key }), { version: '2.3.0', previousVersion: '2.4.0' })).rejects.toThrow(
+    /rollback of payments to 2.3.0 failed/,
+  );
+  expect((await target().rollback(ctx({ idempotencyKey: key }), { version: '2.3.0', previousVersion: '2.4.0' })).noop).toBe(false);
+  expect(calls().filter((c) => c.action === 'rollback')).toHaveLength(2);
+  expect(readFileSync(stateFile, 'utf8')).toBe('2.3.0');
 });
 
 test('a non-zero exit fails the step with the last stderr line and both tails', async () => {

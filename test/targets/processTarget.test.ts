@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ProcessTarget } from '../../src/manifest/schema';
+import { stepKey } from '../../src/targets/completionRecords';
 import { StepError } from '../../src/targets/deployTarget';
 import { createProcessTarget, processStatePath, stopAllProcesses, type ProcessState } from '../../src/targets/processTarget';
 import { eventually, freePort, isRunning, killQuietly, stepContext } from './processChecks';
@@ -29,9 +30,12 @@ function recordedPids(): number[] {
   return existsSync(file) ? [(JSON.parse(readFileSync(file, 'utf8')) as ProcessState).pid] : [];
 }
 
-function target(overrides: Record<string, unknown> = {}) {
+/** A process that must fail its start check: long enough that a slow start on a busy machine cannot outlast it. */
+const CRASH_CHECK = { startCheckMs: 10_000 };
+
+function target(overrides: Record<string, unknown> = {}, deps: { startCheckMs?: number } = {}) {
   const spec = ProcessTarget.parse({ kind: 'process', start: ['./http-service.js', String(port), '{{version}}'], ...overrides });
-  return createProcessTarget(spec, { stateDir });
+  return createProcessTarget(spec, { stateDir, ...deps });
 }
 
 const ctx = () => stepContext({ baseDir: FIXTURES, environment: 'test', service: 'payments' });
@@ -105,8 +109,46 @@ test('rollback to an older version is a deploy of it', async () => {
   expect((await eventually(served, 'the service'))?.version).toBe('1.0.0');
 });
 
+test('a rollback restarts the old version even when the state file names it; a retry of the same rollback leaves it alone', async () => {
+  const t = target();
+  await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
+  const v1 = await eventually(served, 'v1 to answer');
+  // the deploy of 2.0.0 may have half-applied (e.g. sent 1.0.0 its SIGTERM): the state still says 1.0.0
+  const rollbackCtx = stepContext({ baseDir: FIXTURES, environment: 'test', service: 'payments', idempotencyKey: 'rel-1:payments:rollback' });
+  expect((await t.rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(false);
+  expect(isRunning(v1.pid)).toBe(false);
+  const restarted = await eventually(async () => {
+    const answer = await served();
+    return answer !== undefined && answer.pid !== v1.pid && answer;
+  }, 'the restarted 1.0.0 to answer');
+  expect(restarted.version).toBe('1.0.0');
+  expect(state()).toMatchObject({ version: '1.0.0', pid: restarted.pid, rollbackKey: stepKey(rollbackCtx) });
+
+  // the worker died after the rollback: the retry (a new target, same key) changes nothing
+  expect((await target().rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(true);
+  expect((await served())?.pid).toBe(restarted.pid);
+  // a deploy of the running version is a no-op as before, and keeps the process
+  expect((await target().deploy(ctx(), { version: '1.0.0', previousVersion: '1.0.0' })).noop).toBe(true);
+  expect(state().pid).toBe(restarted.pid);
+});
+
+test('a deploy whose new process exits at once after the old one was stopped is undone by the rollback', async () => {
+  const t = target({ env: { CRASH_VERSION: '2.0.0' } });
+  await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
+  const v1 = await eventually(served, 'v1 to answer');
+  await expect(target({ env: { CRASH_VERSION: '2.0.0' } }, CRASH_CHECK).deploy(ctx(), { version: '2.0.0', previousVersion: '1.0.0' })).rejects.toThrow(
+    /^deploy of payments 2.0.0 failed: the process exited right after it started \(exit code 1\)/,
+  );
+  expect(isRunning(v1.pid)).toBe(false);
+  expect(await served()).toBeUndefined();
+  const rollbackCtx = stepContext({ baseDir: FIXTURES, environment: 'test', service: 'payments', idempotencyKey: 'rel-1:payments:rollback' });
+  expect((await t.rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(false);
+  expect((await eventually(served, 'v1 to answer again')).version).toBe('1.0.0');
+  expect(await t.current(ctx())).toBe('1.0.0');
+});
+
 test('a process that exits right after its start fails the step with its output', async () => {
-  const t = target({ start: ['./crash-on-start.js', '{{version}}'] });
+  const t = target({ start: ['./crash-on-start.js', '{{version}}'] }, CRASH_CHECK);
   const err = (await t.deploy(ctx(), { version: '3.0.0', previousVersion: '' }).catch((e: unknown) => e)) as StepError;
   expect(err).toBeInstanceOf(StepError);
   expect(err.message).toBe(
