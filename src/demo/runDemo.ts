@@ -15,7 +15,7 @@ import { loadManifest } from '../manifest/loadManifest';
 import { startRelease } from '../release/startRelease';
 import { formatReportText } from '../release/formatReport';
 import type { ReleaseReport } from '../release/releaseReport';
-import { createProcessTarget, stopAllProcesses } from '../targets/processTarget';
+import { createProcessTarget, stopAllProcesses } from '../targets/process/processTarget';
 import { readFleetVersions } from './readFleetVersions';
 
 const ROOT = resolve(__dirname, '..', '..');

@@ -1,15 +1,43 @@
-/** The probe for a manifest's `health` block (exactly one kind per block). */
+/** The probe for a manifest's `health` block (exactly one kind per block): the registry of probe implementations. */
 import { resolve } from 'node:path';
 import { parseDuration } from '../manifest/duration';
-import type { Health } from '../manifest/schema';
-import { createCommandProbe } from './commandProbe';
+import { createCommandProbe } from './command/commandProbe';
 import type { HealthProbe, ProbeCheck } from './healthProbe';
-import { createHttpProbe } from './httpProbe';
-import { createTcpProbe } from './tcpProbe';
-import { createSimulatedProbe } from './simulatedProbe';
+import { createHttpProbe } from './http/httpProbe';
+import { probeKindOf, type Health, type ProbeKind } from './probeKinds';
+import { createSimulatedProbe } from './simulated/simulatedProbe';
+import { createTcpProbe } from './tcp/tcpProbe';
 
 /** The longest a single HTTP or TCP attempt may take before it counts as "no answer". */
 export const MAX_NETWORK_ATTEMPT_MS = 10_000;
+
+interface ProbeContext {
+  baseDir: string;
+  check?: ProbeCheck;
+  /** One HTTP or TCP attempt's limit. */
+  networkAttemptMs: number;
+  /** The gate's overall timeout. */
+  overallMs: number;
+}
+
+type Factories = { [K in ProbeKind]: (spec: NonNullable<Health[K]>, ctx: ProbeContext) => HealthProbe };
+
+/** One line per kind (the workflow-safe half of each kind is in probeKinds.ts). */
+const FACTORIES: Factories = {
+  http: (spec, ctx) =>
+    createHttpProbe({
+      url: spec.url,
+      expectStatus: spec.expectStatus,
+      expectJson: spec.expectJson,
+      maxLatencyMs: spec.maxLatency === undefined ? undefined : parseDuration(spec.maxLatency),
+      attemptTimeoutMs: ctx.networkAttemptMs,
+    }),
+  tcp: (spec, ctx) => createTcpProbe({ host: spec.host, port: spec.port, attemptTimeoutMs: ctx.networkAttemptMs }),
+  command: (argv, ctx) => createCommandProbe({ argv, cwd: resolve(ctx.baseDir), attemptTimeoutMs: ctx.overallMs }),
+  // an injected failure is the new version's: the re-probe after a rollback finds the old one healthy
+  simulated: (spec, ctx) =>
+    createSimulatedProbe({ latencyMs: parseDuration(spec.latency) ?? 0, fail: spec.fail && ctx.check?.step !== 'verify' }),
+};
 
 /**
  * `baseDir` is what relative paths resolve against (the manifest's directory): the command probe
@@ -20,25 +48,7 @@ export function createProbe(health: Health, baseDir: string, check?: ProbeCheck)
   // a network check that has not answered in 10s will not; a check script may legitimately take
   // longer, and the gate's overall timeout bounds it anyway
   const networkAttemptMs = Math.min(MAX_NETWORK_ATTEMPT_MS, overallMs);
-  if (health.http) {
-    return createHttpProbe({
-      url: health.http.url,
-      expectStatus: health.http.expectStatus,
-      expectJson: health.http.expectJson,
-      maxLatencyMs: health.http.maxLatency === undefined ? undefined : parseDuration(health.http.maxLatency),
-      attemptTimeoutMs: networkAttemptMs,
-    });
-  }
-  if (health.tcp) {
-    return createTcpProbe({ host: health.tcp.host, port: health.tcp.port, attemptTimeoutMs: networkAttemptMs });
-  }
-  if (health.command) {
-    return createCommandProbe({ argv: health.command, cwd: resolve(baseDir), attemptTimeoutMs: overallMs });
-  }
-  if (health.simulated) {
-    // an injected failure is the new version's: the re-probe after a rollback finds the old one healthy
-    const fail = health.simulated.fail && check?.step !== 'verify';
-    return createSimulatedProbe({ latencyMs: parseDuration(health.simulated.latency) ?? 0, fail });
-  }
-  throw new Error('a health block needs exactly one probe: http, command, tcp or simulated');
+  const kind = probeKindOf(health);
+  const factory = FACTORIES[kind] as (spec: unknown, ctx: ProbeContext) => HealthProbe;
+  return factory(health[kind], { baseDir, check, networkAttemptMs, overallMs });
 }

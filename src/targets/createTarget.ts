@@ -1,11 +1,11 @@
-/** The deploy target for a manifest's `target` block. */
+/** The deploy target for a manifest's `target` block: the registry of target implementations. */
 import { join } from 'node:path';
 import type { Logger } from '../logging/logger';
-import type { Target } from '../manifest/schema';
-import { createCommandTarget } from './commandTarget';
+import type { Target, TargetKind } from './targetKinds';
+import { createCommandTarget } from './command/commandTarget';
 import type { DeployTarget } from './deployTarget';
-import { createProcessTarget } from './processTarget';
-import { createSimulatedTarget, type SimulatedState } from './simulatedTarget';
+import { createProcessTarget } from './process/processTarget';
+import { createSimulatedTarget, type SimulatedState } from './simulated/simulatedTarget';
 
 export interface TargetDeps {
   logger?: Logger;
@@ -19,22 +19,22 @@ export interface TargetDeps {
   simulatedState?: SimulatedState;
 }
 
+type Factories = { [K in TargetKind]: (spec: Extract<Target, { kind: K }>, deps: TargetDeps) => DeployTarget };
+
+/** One line per kind (the workflow-safe half of each kind is in targetKinds.ts). */
+const FACTORIES: Factories = {
+  command: (spec, deps) => createCommandTarget(spec, { logger: deps.logger, stateDir: deps.stateDir }),
+  process: (spec, deps) =>
+    createProcessTarget(spec, {
+      logger: deps.logger,
+      stateDir: deps.processStateDir ?? (deps.stateDir !== undefined ? join(deps.stateDir, 'processes') : undefined),
+      startCheckMs: deps.processStartCheckMs,
+    }),
+  simulated: (spec, deps) => createSimulatedTarget(spec, { state: deps.simulatedState }),
+};
+
 export function createTarget(spec: Target, deps: TargetDeps = {}): DeployTarget {
-  switch (spec.kind) {
-    case 'command':
-      return createCommandTarget(spec, { logger: deps.logger, stateDir: deps.stateDir });
-    case 'process':
-      return createProcessTarget(spec, {
-        logger: deps.logger,
-        stateDir:
-          deps.processStateDir ?? (deps.stateDir !== undefined ? join(deps.stateDir, 'processes') : undefined),
-        startCheckMs: deps.processStartCheckMs,
-      });
-    case 'simulated':
-      return createSimulatedTarget(spec, { state: deps.simulatedState });
-    default: {
-      const unknown: never = spec;
-      throw new Error(`unknown target kind ${JSON.stringify((unknown as { kind?: unknown }).kind)}`);
-    }
-  }
+  const factory = FACTORIES[spec.kind] as ((spec: Target, deps: TargetDeps) => DeployTarget) | undefined;
+  if (!factory) throw new Error(`unknown target kind ${JSON.stringify((spec as { kind?: unknown }).kind)}`);
+  return factory(spec, deps);
 }

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createCommandProbe } from '../../src/probes/commandProbe';
+import { createCommandProbe } from '../../src/probes/command/commandProbe';
 import { createProbe } from '../../src/probes/createProbe';
 import { Health } from '../../src/manifest/schema';
 

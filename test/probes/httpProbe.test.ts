@@ -1,7 +1,7 @@
 /** The HTTP probe against real HTTP servers on 127.0.0.1. */
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpProbe } from '../../src/probes/httpProbe';
+import { createHttpProbe } from '../../src/probes/http/httpProbe';
 import { freePort } from '../targets/processChecks';
 
 type Handler = (res: ServerResponse) => void;

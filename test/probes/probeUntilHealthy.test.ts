@@ -1,7 +1,7 @@
 /** The health gate: consecutive successes, resets, the overall timeout, and prompt cancellation. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createHttpProbe } from '../../src/probes/httpProbe';
+import { createHttpProbe } from '../../src/probes/http/httpProbe';
 import type { HealthProbe, ProbeAttempt } from '../../src/probes/healthProbe';
 import { probeUntilHealthy } from '../../src/probes/probeUntilHealthy';
 import { StepError } from '../../src/targets/deployTarget';

@@ -1,6 +1,6 @@
 /** The TCP probe against a real listener on 127.0.0.1. */
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { createTcpProbe } from '../../src/probes/tcpProbe';
+import { createTcpProbe } from '../../src/probes/tcp/tcpProbe';
 import { freePort } from '../targets/processChecks';
 
 const never = new AbortController().signal;

@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CommandTarget } from '../../src/manifest/schema';
-import { createCommandProbe } from '../../src/probes/commandProbe';
-import { createCommandTarget } from '../../src/targets/commandTarget';
+import { createCommandProbe } from '../../src/probes/command/commandProbe';
+import { createCommandTarget } from '../../src/targets/command/commandTarget';
 import { stepContext } from '../targets/processChecks';
 
 const PRINT_ARGV = resolve(__dirname, '..', 'fixtures', 'print-argv.js');

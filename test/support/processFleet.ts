@@ -13,7 +13,7 @@ import { ProcessTarget, type ManifestInput } from '../../src/manifest/schema';
 import { createProbe } from '../../src/probes/createProbe';
 import { createTarget } from '../../src/targets/createTarget';
 import type { StepContext } from '../../src/targets/deployTarget';
-import { createProcessTarget, processStatePath, stopAllProcesses } from '../../src/targets/processTarget';
+import { createProcessTarget, processStatePath, stopAllProcesses } from '../../src/targets/process/processTarget';
 import { freePort } from './ports';
 
 export const FAULTY_SERVICE = resolve(__dirname, '..', 'fixtures', 'faulty-service.js');

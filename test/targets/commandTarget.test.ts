@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CommandTarget } from '../../src/manifest/schema';
-import { createCommandTarget, serviceRunKey } from '../../src/targets/commandTarget';
+import { createCommandTarget, serviceRunKey } from '../../src/targets/command/commandTarget';
 import { StepError, type StepContext } from '../../src/targets/deployTarget';
 import { readRunRecord, writeRunRecord } from '../../src/targets/runRecords';
 import { eventually, isRunning, killQuietly, pidFrom, stepContext } from './processChecks';

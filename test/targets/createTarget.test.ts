@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Target } from '../../src/manifest/schema';
 import { createTarget } from '../../src/targets/createTarget';
-import { processStatePath } from '../../src/targets/processTarget';
+import { processStatePath } from '../../src/targets/process/processTarget';
 import { stepContext } from './processChecks';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'targets');

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { ProcessTarget } from '../../src/manifest/schema';
 import { stepKey } from '../../src/targets/completionRecords';
 import { StepError } from '../../src/targets/deployTarget';
-import { createProcessTarget, processStatePath, stopAllProcesses, type ProcessState } from '../../src/targets/processTarget';
+import { createProcessTarget, processStatePath, stopAllProcesses, type ProcessState } from '../../src/targets/process/processTarget';
 import { eventually, freePort, isRunning, killQuietly, stepContext } from './processChecks';
 
 const ROOT = resolve(__dirname, '..', '..');

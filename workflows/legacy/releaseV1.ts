@@ -48,7 +48,7 @@ import { describeStepFailure } from '../stepFailure';
 import { EnvironmentTurn } from '../environmentTurn';
 import { PATCHES } from '../patches';
 import type { ReleaseInput } from '../releaseInput';
-import { targetStepTimeoutMs } from '../../src/targets/stepTimeout';
+import { targetStepTimeoutMs } from '../../src/targets/targetKinds';
 import type { UndecodablePayload } from '../../src/temporal/tolerantPayloadConverter';
 
 

@@ -10,7 +10,7 @@ import { parseDuration } from '../../src/manifest/duration';
 import type { Service } from '../../src/manifest/schema';
 import type { StepName } from '../../src/release/releaseReport';
 import { STEP_FAILED_FINAL } from '../../src/release/stepFailureTypes';
-import { targetStepTimeoutMs } from '../../src/targets/stepTimeout';
+import { targetStepTimeoutMs } from '../../src/targets/targetKinds';
 import type { Compensation } from '../compensationStack';
 import { describeStepFailure } from '../stepFailure';
 import type { RunState } from './runState';

@@ -1,6 +1,6 @@
 /** A probe that touches nothing: answers after its latency, healthy unless told to fail. */
-import { delay } from '../targets/conditionWait';
-import type { HealthProbe } from './healthProbe';
+import { delay } from '../../targets/conditionWait';
+import type { HealthProbe } from '../healthProbe';
 
 export function createSimulatedProbe(spec: { latencyMs: number; fail: boolean }): HealthProbe {
   return {

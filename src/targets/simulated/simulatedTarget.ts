@@ -3,10 +3,10 @@
  * the manifest says so; the version each service "runs" is kept in memory (one map per worker
  * process, or one handed in). Used by `lockstep rehearse` and the benchmark.
  */
-import { parseDuration } from '../manifest/duration';
-import type { SimulatedTarget } from '../manifest/schema';
-import { delay } from './conditionWait';
-import { StepError, type DeployTarget, type StepContext, type StepOutput } from './deployTarget';
+import { parseDuration } from '../../manifest/duration';
+import type { SimulatedTarget } from './spec';
+import { delay } from '../conditionWait';
+import { StepError, type DeployTarget, type StepContext, type StepOutput } from '../deployTarget';
 
 /** Versions the simulated services run, by `<environment>/<service>`. */
 export type SimulatedState = Map<string, string>;

@@ -1,9 +1,9 @@
 /** HTTP probe: GET the URL; healthy when the status matches, and the JSON fields, and the latency. */
 import { isDeepStrictEqual } from 'node:util';
-import { formatDuration } from '../manifest/duration';
-import { abortReason } from '../targets/abortReason';
-import { attemptSignal } from './attemptSignal';
-import type { HealthProbe, ProbeAttempt } from './healthProbe';
+import { formatDuration } from '../../manifest/duration';
+import { abortReason } from '../../targets/abortReason';
+import { attemptSignal } from '../attemptSignal';
+import type { HealthProbe, ProbeAttempt } from '../healthProbe';
 
 export interface HttpProbeOptions {
   url: string;

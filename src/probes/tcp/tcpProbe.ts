@@ -1,8 +1,8 @@
 /** TCP probe: healthy when a connection to host:port opens. */
 import { connect } from 'node:net';
-import { formatDuration } from '../manifest/duration';
-import { abortReason } from '../targets/abortReason';
-import type { HealthProbe, ProbeAttempt } from './healthProbe';
+import { formatDuration } from '../../manifest/duration';
+import { abortReason } from '../../targets/abortReason';
+import type { HealthProbe, ProbeAttempt } from '../healthProbe';
 
 export interface TcpProbeOptions {
   host: string;

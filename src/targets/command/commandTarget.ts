@@ -7,15 +7,15 @@
  * finds its own completion record (completionRecords.ts).
  */
 import { resolve } from 'node:path';
-import type { Logger } from '../logging/logger';
-import { parseDuration } from '../manifest/duration';
-import type { CommandTarget } from '../manifest/schema';
-import { StepError, type DeployTarget, type StepContext, type StepOutput } from './deployTarget';
-import { readCompletionRecord, stepKey, writeCompletionRecord } from './completionRecords';
-import { lastLine } from './outputTail';
-import { runCommand, type CommandResult } from './runCommand';
-import { waitForPreviousRun } from './runRecords';
-import { lockstepStateDir } from './stateDir';
+import type { Logger } from '../../logging/logger';
+import { parseDuration } from '../../manifest/duration';
+import type { CommandTarget } from './spec';
+import { StepError, type DeployTarget, type StepContext, type StepOutput } from '../deployTarget';
+import { readCompletionRecord, stepKey, writeCompletionRecord } from '../completionRecords';
+import { lastLine } from '../outputTail';
+import { runCommand, type CommandResult } from '../runCommand';
+import { waitForPreviousRun } from '../runRecords';
+import { lockstepStateDir } from '../stateDir';
 
 export type CommandAction = 'deploy' | 'rollback' | 'current';
 

@@ -1,8 +1,8 @@
 /** Command probe: runs an argv (never through a shell); exit 0 = healthy. */
-import { abortReason } from '../targets/abortReason';
-import { lastLine } from '../targets/outputTail';
-import { runCommand } from '../targets/runCommand';
-import type { HealthProbe, ProbeAttempt } from './healthProbe';
+import { abortReason } from '../../targets/abortReason';
+import { lastLine } from '../../targets/outputTail';
+import { runCommand } from '../../targets/runCommand';
+import type { HealthProbe, ProbeAttempt } from '../healthProbe';
 
 export interface CommandProbeOptions {
   argv: string[];

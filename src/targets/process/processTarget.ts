@@ -8,16 +8,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, renameSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Logger } from '../logging/logger';
-import { parseDuration } from '../manifest/duration';
-import type { ProcessTarget } from '../manifest/schema';
-import { throwIfAborted } from './abortReason';
-import { stepKey } from './completionRecords';
-import { StepError, type DeployTarget, type StepContext, type StepOutput } from './deployTarget';
-import { DEFAULT_TAIL_BYTES, decodeTail, lastLine } from './outputTail';
-import { isProcessAlive, processStartTime, terminateProcessGroup } from './processGroup';
-import { resolveProgram } from './runCommand';
-import { lockstepStateDir } from './stateDir';
+import type { Logger } from '../../logging/logger';
+import { parseDuration } from '../../manifest/duration';
+import type { ProcessTarget } from './spec';
+import { throwIfAborted } from '../abortReason';
+import { stepKey } from '../completionRecords';
+import { StepError, type DeployTarget, type StepContext, type StepOutput } from '../deployTarget';
+import { DEFAULT_TAIL_BYTES, decodeTail, lastLine } from '../outputTail';
+import { isProcessAlive, processStartTime, terminateProcessGroup } from '../processGroup';
+import { resolveProgram } from '../runCommand';
+import { lockstepStateDir } from '../stateDir';
 
 /** What the state file records about the running process. */
 export interface ProcessState {
