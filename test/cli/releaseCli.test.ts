@@ -53,6 +53,32 @@ test('release --wait exits 0 on Succeeded and prints the report; the Temporal CL
   expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'deploy b 2.0.0']);
 });
 
+test('the same release id with another manifest is refused (exit 3, naming what differs); the same manifest normalised alike follows it', async () => {
+  const fleet = new FakeFleet({ payments: '5.0.0', orders: '5.0.0' });
+  const id = `sprint-${randomUUID().slice(0, 8)}`;
+  const first = fleet.writeManifest(fleet.manifest(id, [fleet.service('payments', '6.0.0'), fleet.service('orders', '6.0.0', { dependsOn: ['payments'] })]), 'sprint.json');
+  expect((await runCli(['release', first, '--wait'], env)).code).toBe(0);
+
+  const bumped = fleet.writeManifest(fleet.manifest(id, [fleet.service('payments', '6.0.1'), fleet.service('orders', '6.0.0', { dependsOn: ['payments'] })]), 'bumped.json');
+  const refused = await runCli(['release', bumped, '--wait'], env);
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toContain(`refused: release/test/${id} already exists with a different manifest`);
+  expect(refused.stderr).toContain('payments: version 6.0.0 in the existing release, 6.0.1 in this manifest');
+  expect(refused.stderr).not.toContain('orders:');
+  expect(refused.stdout).toBe('');
+  expect(await workflowsOf(id)).toBe(1);
+  expect(fleet.applied()).toEqual(['deploy payments 6.0.0', 'deploy orders 6.0.0']);
+
+  // written differently, normalised the same: a default spelled out, a relative cwd that resolves alike
+  const same = fleet.manifest(id, [fleet.service('payments', '6.0.0'), fleet.service('orders', '6.0.0', { dependsOn: ['payments'] })]);
+  same.spec.maxParallel = 10;
+  Object.assign(same.spec.services[0]!.target, { cwd: '.' });
+  const followed = await runCli(['release', fleet.writeManifest(same, 'same.json'), '--wait', '--json'], env);
+  expect(followed.code).toBe(0);
+  expect(await workflowsOf(id)).toBe(1);
+  expect(JSON.parse(followed.stdout).services.map((s: { version: string }) => s.version)).toEqual(['6.0.0', '6.0.0']);
+});
+
 test('release --wait exits 1 on RolledBack and 2 on RollbackFailed, naming the service', async () => {
   const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
   fleet.env.UNHEALTHY = 'b@2.0.0';
