@@ -4,6 +4,7 @@ import { EXIT_CODES } from '../release/releaseStatus';
 import { ManifestError } from '../manifest/loadManifest';
 import { TemporalUnreachable } from '../temporal/connectClient';
 import { InvalidConnectionSettings } from '../temporal/connectionOptions';
+import { ReleaseIdInUse } from '../release/startRelease';
 
 export class CliError extends Error {
   constructor(
@@ -16,6 +17,7 @@ export class CliError extends Error {
 
 export function exitCodeFor(err: unknown): { code: number; message: string } {
   if (err instanceof ManifestError) return { code: EXIT_CODES.invalidInput, message: err.message };
+  if (err instanceof ReleaseIdInUse) return { code: EXIT_CODES.invalidInput, message: err.message };
   if (err instanceof InvalidConnectionSettings) return { code: EXIT_CODES.invalidInput, message: err.message };
   if (err instanceof TemporalUnreachable) return { code: EXIT_CODES.unreachable, message: err.message };
   if (err instanceof CliError) return { code: err.exitCode, message: err.message };

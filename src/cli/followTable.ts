@@ -9,6 +9,7 @@
  *     orders     Pending      waits for payments
  */
 import type { ReleaseReport, ServiceReport, StepRecord } from '../release/releaseReport';
+import { UNCHANGED, isUnchanged, shownStatus } from '../release/unchangedServices';
 
 /** Elapsed time with one decimal below a minute, so a running step visibly counts: 3.2s, 1m05s. */
 export function formatElapsed(ms: number): string {
@@ -39,7 +40,7 @@ function stepLabel(step: StepRecord): string {
       : step.step === 'rollback'
         ? `roll back to ${version}`
         : `${step.step} ${version}`;
-  const outcome = step.outcome === 'running' || step.outcome === 'ok' ? '' : step.outcome === 'noop' ? ' (no change)' : ` ${step.outcome}`;
+  const outcome = step.outcome === 'running' || step.outcome === 'ok' ? '' : step.outcome === 'noop' ? ` (${UNCHANGED})` : ` ${step.outcome}`;
   return `${what.trim()}${outcome}`;
 }
 
@@ -69,7 +70,7 @@ function doing(service: ServiceReport, report: ReleaseReport): string {
       return service.steps.some((s) => s.step === 'deploy' && s.outcome === 'noop') ? `${service.version} (already running)` : `${service.version} (was ${before})`;
     case 'RolledBack': {
       const now = service.runningVersion ?? service.previousVersion;
-      return `back on ${now === undefined ? '?' : now || '(none)'}`;
+      return `${isUnchanged(service) ? 'still on' : 'back on'} ${now === undefined ? '?' : now || '(none)'}`;
     }
     default:
       return last ? stepLabel(last) : '';
@@ -89,7 +90,7 @@ function serviceRow(service: ServiceReport, report: ReleaseReport, now: number):
   const time = service.status === 'Pending' || service.status === 'Skipped' ? undefined : serviceTime(service, now);
   return {
     name: service.name,
-    status: service.status,
+    status: shownStatus(service),
     doing: doing(service, report),
     time: time === undefined ? '' : formatElapsed(time),
     error: failed?.error ? `${failed.step}: ${failed.error}` : '',
@@ -101,7 +102,7 @@ function header(report: ReleaseReport, now: number): string {
   const total = report.services.length;
   const count = (status: string) => report.services.filter((s) => s.status === status).length;
   const parts = [report.workflowId, report.status, elapsed, `${count('Succeeded')}/${total} deployed`];
-  const rolledBack = count('RolledBack');
+  const rolledBack = report.services.filter((s) => s.status === 'RolledBack' && !isUnchanged(s)).length;
   if (rolledBack > 0 || report.status === 'RollingBack') parts.push(`${rolledBack} rolled back`);
   if (report.status === 'Queued' && report.queue) parts.push(`behind ${report.queue.behind} (${report.queue.ahead} ahead)`);
   const gate = report.status === 'AwaitingApproval' ? report.gates.find((g) => g.status === 'waiting') : undefined;

@@ -1,6 +1,7 @@
 /** `release --follow` without a terminal (CI, a pipe, TERM=dumb): one plain line per change of the release's or a service's status. */
 import type { ReleaseReport } from '../release/releaseReport';
 import type { FollowView } from './followRelease';
+import { shownOutcome, shownStatus } from '../release/unchangedServices';
 
 export function plainProgress(print: (line: string) => void): FollowView {
   const seen = new Map<string, string>();
@@ -10,7 +11,7 @@ export function plainProgress(print: (line: string) => void): FollowView {
     seen.set('', release);
     for (const s of report.services) {
       const last = s.steps[s.steps.length - 1];
-      const line = `${s.name} ${s.status}${last ? ` (${last.step} ${last.outcome}${last.error ? `: ${last.error}` : ''})` : ''}`;
+      const line = `${s.name} ${shownStatus(s)}${last ? ` (${last.step} ${shownOutcome(last)}${last.error ? `: ${last.error}` : ''})` : ''}`;
       if (seen.get(s.name) !== line) print(`  ${line}`);
       seen.set(s.name, line);
     }

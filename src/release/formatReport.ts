@@ -1,6 +1,7 @@
 /** Human and Markdown forms of a release report. */
 import type { ReleaseReport, ServiceReport } from './releaseReport';
 import { formatDuration } from '../manifest/duration';
+import { shownCompensations, shownStatus } from './unchangedServices';
 
 const arrow = ' -> ';
 
@@ -27,14 +28,14 @@ export function formatReportText(report: ReleaseReport): string {
   if (report.queue) lines.push(`  ${queueLine(report.queue)}`);
   lines.push('  services:');
   for (const s of report.services) {
-    lines.push(`    ${s.name.padEnd(20)} ${s.status.padEnd(14)} ${versions(s)}${failedStep(s)}`);
+    lines.push(`    ${s.name.padEnd(20)} ${shownStatus(s).padEnd(14)} ${versions(s)}${failedStep(s)}`);
   }
   for (const g of report.gates) {
     lines.push(`  gate ${g.name}: ${g.status}${g.approvedBy ? ` by ${g.approvedBy} at ${g.approvedAt}` : ''}`);
     for (const r of g.refusals) lines.push(`    refused ${r.by || '(nobody named)'} at ${r.at}: ${r.reason}`);
   }
   if (report.compensationOrder.length > 0) {
-    lines.push(`  compensations (newest first): ${report.compensationOrder.join(arrow)}`);
+    lines.push(`  compensations (newest first): ${shownCompensations(report).join(arrow)}`);
     if (report.totals.rollbackMs !== undefined) lines.push(`  rollback took ${formatDuration(report.totals.rollbackMs)}`);
   }
   for (const f of report.rollbackFailures) lines.push(`  ROLLBACK FAILED: ${f.service} ${f.step}: ${f.message}`);
@@ -63,7 +64,7 @@ export function formatReportMarkdown(report: ReleaseReport): string {
   for (const s of report.services) {
     const failed = s.steps.find((st) => st.outcome === 'failed');
     lines.push(
-      `| ${s.name} | ${s.status} | ${s.version} | ${s.previousVersion ?? '?'} | ${s.runningVersion ?? s.previousVersion ?? '?'} | ${failed ? `${failed.step}: ${failed.error}` : ''} |`,
+      `| ${s.name} | ${shownStatus(s)} | ${s.version} | ${s.previousVersion ?? '?'} | ${s.runningVersion ?? s.previousVersion ?? '?'} | ${failed ? `${failed.step}: ${failed.error}` : ''} |`,
     );
   }
   if (report.queue) lines.push('', `**Environment:** ${queueLine(report.queue)}`);
@@ -74,7 +75,7 @@ export function formatReportMarkdown(report: ReleaseReport): string {
       lines.push(`| ${g.name} | ${g.status} | ${g.approvedBy ?? ''} | ${g.approvedAt ?? ''} | ${refused} |`);
     }
   }
-  if (report.compensationOrder.length > 0) lines.push('', `**Compensations (newest first):** ${report.compensationOrder.join(' → ')}`);
+  if (report.compensationOrder.length > 0) lines.push('', `**Compensations (newest first):** ${shownCompensations(report).join(' → ')}`);
   for (const f of report.rollbackFailures) lines.push('', `**Rollback failed:** \`${f.service}\` ${f.step}: ${f.message}`);
   return lines.join('\n');
 }

@@ -1,12 +1,35 @@
 /**
  * Starts a release workflow from a loaded manifest. Idempotent: starting a release id that
- * already exists returns the existing release instead of starting another.
+ * already exists with the same manifest returns the existing release instead of starting another;
+ * with a different manifest it is refused (`ReleaseIdInUse`), so a reused id never reports another
+ * manifest's outcome as this one's.
  */
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { LoadedManifest } from '../manifest/loadManifest';
 import { LockstepEnvironment, LockstepReleaseId, LockstepServices, LockstepStatus, servicesSearchValue } from '../temporal/searchAttributes';
 import { generateReleaseId, workflowIdFor } from './releaseIds';
 import type { release } from '../../workflows/release';
+import { manifestDifferences } from './manifestDifferences';
+import { readStartedManifest } from './startedManifest';
+
+const MAX_DIFFERENCES_SHOWN = 8;
+
+/** A release id already taken by a release of another manifest; nothing was started or touched. */
+export class ReleaseIdInUse extends Error {
+  constructor(
+    readonly workflowId: string,
+    readonly differences: string[],
+  ) {
+    const shown = differences.slice(0, MAX_DIFFERENCES_SHOWN);
+    const more = differences.length - shown.length;
+    super(
+      `refused: ${workflowId} already exists with a different manifest; nothing was started:\n${shown.map((d) => `  - ${d}`).join('\n')}${
+        more > 0 ? `\n  - and ${more} more` : ''
+      }\ngive this release a new metadata.id (or leave it out for a generated one)`,
+    );
+    this.name = 'ReleaseIdInUse';
+  }
+}
 
 export interface StartedRelease {
   handle: WorkflowHandle<typeof release>;
@@ -52,6 +75,11 @@ export async function startRelease(client: Client, loaded: LoadedManifest, taskQ
     return { handle, workflowId, releaseId, started: true };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
+      const existing = await readStartedManifest(client, workflowId);
+      const differences = existing
+        ? manifestDifferences(existing, { manifest: loaded.input, baseDir: loaded.baseDir })
+        : ['the existing workflow was not started with a release manifest'];
+      if (differences.length > 0) throw new ReleaseIdInUse(workflowId, differences);
       return { handle: client.workflow.getHandle<typeof release>(workflowId), workflowId, releaseId, started: false };
     }
     throw err;

@@ -14,3 +14,8 @@ export async function hasWorkflowPollers(client: Client, taskQueue: string): Pro
     return true; // cannot tell: do not warn
   }
 }
+
+/** What to run so that a task queue has a worker; every "no worker" message ends with it. */
+export function startWorkerHint(taskQueue: string): string {
+  return `start one with: lockstep worker --task-queue ${taskQueue}`;
+}

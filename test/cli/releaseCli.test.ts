@@ -53,6 +53,32 @@ test('release --wait exits 0 on Succeeded and prints the report; the Temporal CL
   expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'deploy b 2.0.0']);
 });
 
+test('the same release id with another manifest is refused (exit 3, naming what differs); the same manifest normalised alike follows it', async () => {
+  const fleet = new FakeFleet({ payments: '5.0.0', orders: '5.0.0' });
+  const id = `sprint-${randomUUID().slice(0, 8)}`;
+  const first = fleet.writeManifest(fleet.manifest(id, [fleet.service('payments', '6.0.0'), fleet.service('orders', '6.0.0', { dependsOn: ['payments'] })]), 'sprint.json');
+  expect((await runCli(['release', first, '--wait'], env)).code).toBe(0);
+
+  const bumped = fleet.writeManifest(fleet.manifest(id, [fleet.service('payments', '6.0.1'), fleet.service('orders', '6.0.0', { dependsOn: ['payments'] })]), 'bumped.json');
+  const refused = await runCli(['release', bumped, '--wait'], env);
+  expect(refused.code).toBe(3);
+  expect(refused.stderr).toContain(`refused: release/test/${id} already exists with a different manifest`);
+  expect(refused.stderr).toContain('payments: version 6.0.0 in the existing release, 6.0.1 in this manifest');
+  expect(refused.stderr).not.toContain('orders:');
+  expect(refused.stdout).toBe('');
+  expect(await workflowsOf(id)).toBe(1);
+  expect(fleet.applied()).toEqual(['deploy payments 6.0.0', 'deploy orders 6.0.0']);
+
+  // written differently, normalised the same: a default spelled out, a relative cwd that resolves alike
+  const same = fleet.manifest(id, [fleet.service('payments', '6.0.0'), fleet.service('orders', '6.0.0', { dependsOn: ['payments'] })]);
+  same.spec.maxParallel = 10;
+  Object.assign(same.spec.services[0]!.target, { cwd: '.' });
+  const followed = await runCli(['release', fleet.writeManifest(same, 'same.json'), '--wait', '--json'], env);
+  expect(followed.code).toBe(0);
+  expect(await workflowsOf(id)).toBe(1);
+  expect(JSON.parse(followed.stdout).services.map((s: { version: string }) => s.version)).toEqual(['6.0.0', '6.0.0']);
+});
+
 test('release --wait exits 1 on RolledBack and 2 on RollbackFailed, naming the service', async () => {
   const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
   fleet.env.UNHEALTHY = 'b@2.0.0';
@@ -71,6 +97,26 @@ test('release --wait exits 1 on RolledBack and 2 on RollbackFailed, naming the s
   expect(report.status).toBe('RollbackFailed');
   expect(report.rollbackFailures[0].service).toBe('a');
   expect(report.services.map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
+});
+
+test('a rollback that found nothing to undo reads unchanged in the text and Markdown reports, not RolledBack', async () => {
+  const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+  fleet.env.FAIL_DEPLOY = 'b'; // refused before it changed anything: its rollback has nothing to do
+  const id = `cli-noop-${randomUUID().slice(0, 8)}`;
+  const file = fleet.writeManifest(fleet.manifest(id, [fleet.service('a', '2.0.0'), fleet.service('b', '2.0.0', { dependsOn: ['a'] })]));
+  const result = await runCli(['release', file, '--wait'], env);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/^ +a +RolledBack +target 2\.0\.0, before 1\.0\.0, now 1\.0\.0$/m);
+  expect(result.stdout).toMatch(/^ +b +unchanged +target 2\.0\.0, before 1\.0\.0, now 1\.0\.0/m);
+  expect(result.stdout).toContain('compensations (newest first): b (unchanged) -> a');
+  expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'rollback a 1.0.0']);
+
+  const md = await runCli(['report', `test/${id}`, '--format', 'md'], env);
+  expect(md.code).toBe(0);
+  expect(md.stdout).toContain('| b | unchanged | 2.0.0 | 1.0.0 | 1.0.0 | deploy:');
+  expect(md.stdout).toContain('| a | RolledBack |');
+  const json = JSON.parse((await runCli(['report', `test/${id}`, '--json'], env)).stdout);
+  expect(json.services[1].steps).toContainEqual(expect.objectContaining({ step: 'rollback', outcome: 'noop' }));
 });
 
 test('release exits 4 when Temporal cannot be reached', async () => {

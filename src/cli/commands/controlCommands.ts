@@ -1,6 +1,8 @@
 /**
  * Operator controls on one release: `pause`, `resume`, `abort --reason`, `approve --gate --by`.
  * With --json each prints {workflowId, action, answer}; a refusal is one line on stderr and exit 1.
+ * Only a worker can act on a control: with none polling the release's task queue (or none answering
+ * within seconds) each fails fast, exit 4, naming the worker to start, instead of waiting for one.
  */
 import type { Command } from 'commander';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
@@ -8,6 +10,7 @@ import { abortUpdate, approveUpdate, pauseSignal, resumeSignal } from '../../../
 import { CliError } from '../cliErrors';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
 import { findRelease, type FoundRelease } from '../releaseLookup';
+import { UPDATE_DEADLINE_MS, askWorker } from '../workerAnswer';
 
 interface ControlFlags extends ConnectionFlags {
   json?: boolean;
@@ -51,8 +54,10 @@ export function registerControls(program: Command): void {
     withConnectionFlags(program.command(name).description(help).argument(...RELEASE_ARGUMENT).option(...JSON_OPTION))
       .addHelpText('after', `\nExample:\n  $ lockstep ${name} staging/checkout-42`)
       .action(async (ref: string, flags: ControlFlags) => {
-        const { handle, workflowId } = await runningRelease(ref, flags);
-        await handle.signal(signal);
+        const found = await runningRelease(ref, flags);
+        const { handle, workflowId } = found;
+        // a signal is stored without a worker, but nothing would act on it: say so rather than "sent"
+        await askWorker(found, `act on the ${name}`, UPDATE_DEADLINE_MS, () => handle.signal(signal));
         printAnswer(flags, workflowId, name, `${name} sent`, `${name} sent to ${workflowId}`);
       });
   }
@@ -66,8 +71,9 @@ export function registerControls(program: Command): void {
   )
     .addHelpText('after', '\nExample:\n  $ lockstep abort staging/checkout-42 --reason "error rate up"')
     .action(async (ref: string, flags: ControlFlags & { reason: string }) => {
-      const { handle, workflowId } = await runningRelease(ref, flags);
-      const answer = await answered(() => handle.executeUpdate(abortUpdate, { args: [{ reason: flags.reason }] }));
+      const found = await runningRelease(ref, flags);
+      const { handle, workflowId } = found;
+      const answer = await answered(() => askWorker(found, 'act on the abort', UPDATE_DEADLINE_MS, () => handle.executeUpdate(abortUpdate, { args: [{ reason: flags.reason }] })));
       printAnswer(flags, workflowId, 'abort', answer, `${workflowId}: ${answer}`);
     });
   withConnectionFlags(
@@ -81,8 +87,11 @@ export function registerControls(program: Command): void {
   )
     .addHelpText('after', '\nExample:\n  $ lockstep approve prod/checkout-42 --gate prod-approval --by alice')
     .action(async (ref: string, flags: ControlFlags & { gate: string; by: string }) => {
-      const { handle, workflowId } = await runningRelease(ref, flags);
-      const answer = await answered(() => handle.executeUpdate(approveUpdate, { args: [{ gate: flags.gate, by: flags.by }] }));
+      const found = await runningRelease(ref, flags);
+      const { handle, workflowId } = found;
+      const answer = await answered(() =>
+        askWorker(found, 'act on the approval', UPDATE_DEADLINE_MS, () => handle.executeUpdate(approveUpdate, { args: [{ gate: flags.gate, by: flags.by }] })),
+      );
       printAnswer(flags, workflowId, 'approve', answer, `${workflowId}: ${answer}`);
     });
 }

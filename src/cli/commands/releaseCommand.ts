@@ -11,7 +11,7 @@ import type { ReleaseReport } from '../../release/releaseReport';
 import { CliError } from '../cliErrors';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
 import { followRelease, followViewFor, type FollowView } from '../followRelease';
-import { hasWorkflowPollers } from '../../temporal/workerPresence';
+import { hasWorkflowPollers, startWorkerHint } from '../../temporal/workerPresence';
 import type { release } from '../../../workflows/release';
 import { statusQuery } from '../../../workflows/messages';
 
@@ -46,11 +46,15 @@ export function registerRelease(program: Command): void {
       const loaded = loadManifest(file);
       const settings = temporalSettings(opts);
       const client = await connectClient(settings);
+      // --no-queue asks for an answer now; with no worker there is none: refuse before starting anything
+      if (!opts.queue && !(await hasWorkflowPollers(client, settings.taskQueue))) {
+        throw new CliError(`refused (--no-queue): no worker polls task queue "${settings.taskQueue}", so the release could not start now; nothing was started; ${startWorkerHint(settings.taskQueue)}`, EXIT_CODES.unreachable);
+      }
       const started = await startRelease(client, loaded, settings.taskQueue, { queue: opts.queue });
       const note = started.started ? 'started' : 'already exists; following the existing release';
       if (!opts.json) console.error(`${started.workflowId} ${note}`);
       if (!(await hasWorkflowPollers(client, settings.taskQueue))) {
-        console.error(`lockstep: no worker polls task queue "${settings.taskQueue}" yet; the release waits until one does (start one with \`lockstep worker\`)`);
+        console.error(`lockstep: no worker polls task queue "${settings.taskQueue}" yet; the release waits until one does; ${startWorkerHint(settings.taskQueue)}`);
       }
       if (!opts.wait && !opts.follow) {
         // --no-queue is answered at once: wait for the lock's answer, not for the release
