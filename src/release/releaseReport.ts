@@ -31,11 +31,12 @@ export interface ServiceReport {
 
 /**
  * What made the release fail: a service's step (`service` and `step`), or a failure of its own kind
- * that is not a service's step (`abort`, `queue`, `gate` with the gate's name).
+ * that is not a service's step (`abort`, `queue`, `gate` with the gate's name, `preflight` for a
+ * program that does not exist, naming the service).
  */
 export interface FirstError {
   service?: string;
-  step: StepName | 'abort' | 'gate' | 'queue';
+  step: StepName | 'abort' | 'gate' | 'queue' | 'preflight';
   /** The approval gate that timed out (step `gate`). */
   gate?: string;
   message: string;
@@ -63,6 +64,8 @@ export interface ReleaseReport {
   abort?: { reason: string; at: string };
   /** Set when the release waited for its environment: behind whom, how many ahead, since and until when. */
   queue?: { behind: string; ahead: number; since: string; grantedAt?: string };
+  /** The preflight's check of every program the release may run (on the worker): how many, and what is wrong. */
+  programChecks?: { checked: number; findings: { service: string; what: string; path: string; problem: string }[] };
   /** Services in the order their compensations started (newest first). */
   compensationOrder: string[];
   /** Services whose compensation or post-rollback probe failed. */

@@ -1,20 +1,30 @@
 /**
- * Step 2, preflight: everything that can fail without touching anything runs first. Every current
- * version is read in one activity (one round trip, not one per service); a read that failed there is
- * retried alone with its own retry policy. A failure here ends the release Rejected.
+ * Step 2, preflight: everything that can fail without touching anything runs first. On the worker,
+ * where the commands run, every program the release may run must exist and be executable; every
+ * current version is read in one activity (one round trip, not one per service), at the same time;
+ * a read that failed there is retried alone with its own retry policy. A failure here ends the
+ * release Rejected.
  */
 import { isCancellation } from '@temporalio/workflow';
 import { runDag } from '../run/dagScheduler';
 import type { RunState } from '../run/runState';
+import type { ProgramFinding } from '../../src/targets/programChecks';
 import { StepFailed, type Steps } from '../run/steps';
 
 export async function preflight(run: RunState, steps: Steps): Promise<void> {
   run.setStatus('Preflight');
   const names = run.plan.startOrder;
   const readAt = new Date();
-  const batch = await run.cancellable
-    .run(() => steps.readAll(names))
-    .catch((err: unknown) => (isCancellation(err) ? undefined : [])); // [] = read them one by one below
+  const [programs, batch] = await Promise.all([
+    run.cancellable.run(() => steps.checkPrograms()).catch((err: unknown) => programCheckFailed(run, err)),
+    run.cancellable
+      .run(() => steps.readAll(names))
+      .catch((err: unknown) => (isCancellation(err) ? undefined : [])), // [] = read them one by one below
+  ]);
+  if (programs) {
+    run.report.data.programChecks = { checked: programs.checked.length, findings: programs.findings };
+    if (programs.findings.length > 0) run.fail({ step: 'preflight', service: programs.findings[0]!.service, message: describeFindings(programs.findings) });
+  }
   for (const result of batch ?? []) {
     if (result.version === undefined) continue;
     const record = run.report.beginStep(result.service, 'current', readAt);
@@ -39,4 +49,15 @@ export async function preflight(run: RunState, steps: Steps): Promise<void> {
     },
   });
   if (!run.failed) run.setStatus('Deploying');
+}
+
+function programCheckFailed(run: RunState, err: unknown): undefined {
+  if (!isCancellation(err)) run.fail({ step: 'preflight', message: `the program check failed: ${err instanceof Error ? err.message : String(err)}` });
+  return undefined;
+}
+
+/** `payments: deploy program /srv/deplyo.sh does not exist; ...` (the first five). */
+function describeFindings(findings: ProgramFinding[]): string {
+  const lines = findings.slice(0, 5).map((f) => `${f.service}: ${f.what === 'cwd' ? 'working directory' : `${f.what} program`} ${f.path} ${f.problem}`);
+  return `${lines.join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}`;
 }

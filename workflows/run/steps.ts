@@ -9,6 +9,7 @@ import type { BatchReadResult, ServiceStepInput } from '../../activities/stepInp
 import { parseDuration } from '../../src/manifest/duration';
 import type { Service } from '../../src/manifest/schema';
 import type { StepName } from '../../src/release/releaseReport';
+import type { ProgramCheckResult } from '../../src/targets/programChecks';
 import { STEP_FAILED_FINAL } from '../../src/release/stepFailureTypes';
 import { targetStepTimeoutMs } from '../../src/targets/targetKinds';
 import type { Compensation } from '../compensationStack';
@@ -52,6 +53,18 @@ export class Steps {
         ...this.context(),
         services: names.map((service) => ({ service, target: this.run.service(service).target })),
         concurrency: maxParallel,
+      }],
+    );
+  }
+
+  /** Every program the release may run exists and is executable, and every cwd exists (on the worker). */
+  checkPrograms(): Promise<ProgramCheckResult> {
+    return acts.checkPrograms.executeWithOptions(
+      { summary: 'check the programs of every service', startToCloseTimeout: '2m', retry: { maximumAttempts: 3, initialInterval: this.initialInterval() } },
+      [{
+        releaseId: this.run.input.releaseId,
+        baseDir: this.run.input.baseDir,
+        services: this.run.manifest.spec.services.map((s) => ({ service: s.name, version: s.version, target: s.target, health: s.health })),
       }],
     );
   }
