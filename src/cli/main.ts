@@ -13,10 +13,12 @@ import { registerList } from './commands/listCommand';
 import { exitCodeFor } from './cliErrors';
 import { dropNoisyWarnings } from './processWarnings';
 import { EXIT_CODES } from '../release/releaseStatus';
+import { packageVersion } from './packageVersion';
 
 export function buildProgram(): Command {
   const program = new Command('lockstep')
     .description('Release several services as one transaction on Temporal')
+    .version(packageVersion(), '-V, --version', 'print the version of lockstep')
     .showHelpAfterError()
     .exitOverride();
   registerPlan(program);

@@ -16,7 +16,7 @@ export function registerDev(program: Command): void {
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Web UI port', '8233')
     .option('--db <file>', 'SQLite file of the server', join(STATE_DIR, 'dev.db'))
-    .addHelpText('after', '\nExample:\n  $ lockstep dev        # then, in another terminal: lockstep release manifest.yaml --wait')
+    .addHelpText('after', '\nExample:\n  $ lockstep dev        # then, in another terminal: lockstep release examples/checkout.yaml --wait')
     .action(async (opts: { port: string; uiPort: string; db: string }) => {
       const logger = createLogger({ component: 'dev' });
       const server = await startDevServer({
