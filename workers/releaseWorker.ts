@@ -8,6 +8,7 @@ import { createTarget } from '../src/targets/createTarget';
 import { createProbe } from '../src/probes/createProbe';
 import type { TemporalSettings } from '../src/temporal/connectionOptions';
 import type { Logger } from '../src/logging/logger';
+import { compileOwnSources } from './ownSourcesInBundle';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const PAYLOAD_CONVERTER_PATH = require.resolve('../src/temporal/tolerantPayloadConverter');
@@ -23,7 +24,12 @@ export function defaultActivities(logger: Logger): ReleaseActivities {
 let bundle: Promise<WorkflowBundle> | undefined;
 /** The workflow code bundled once per process. */
 export function releaseWorkflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger: quietBundlerLogger });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+    logger: quietBundlerLogger,
+    webpackConfigHook: compileOwnSources, // an installed copy's workflows are under node_modules/lockstep
+  });
   return bundle;
 }
 

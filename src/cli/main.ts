@@ -10,14 +10,18 @@ import { registerRehearse } from './commands/rehearseCommand';
 import { registerControls } from './commands/controlCommands';
 import { registerReport } from './commands/reportCommand';
 import { registerList } from './commands/listCommand';
+import { registerTemporal } from './commands/temporalCommand';
 import { exitCodeFor } from './cliErrors';
 import { dropNoisyWarnings } from './processWarnings';
 import { EXIT_CODES } from '../release/releaseStatus';
+import { packageVersion } from './packageVersion';
 
 export function buildProgram(): Command {
   const program = new Command('lockstep')
     .description('Release several services as one transaction on Temporal')
+    .version(packageVersion(), '-V, --version', 'print the version of lockstep')
     .showHelpAfterError()
+    .enablePositionalOptions() // lets `temporal` pass everything after its first argument through
     .exitOverride();
   registerPlan(program);
   registerRelease(program);
@@ -29,6 +33,7 @@ export function buildProgram(): Command {
   registerDev(program);
   registerRehearse(program);
   registerDemo(program);
+  registerTemporal(program);
   return program;
 }
 

@@ -17,10 +17,11 @@ import { formatReportText } from '../release/formatReport';
 import type { ReleaseReport } from '../release/releaseReport';
 import { createProcessTarget, stopAllProcesses } from '../targets/process/processTarget';
 import { readFleetVersions } from './readFleetVersions';
+import { localStateDir } from '../packageLocation';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DEMO_DIR = join(ROOT, 'demo');
-const STATE_DIR = join(ROOT, '.lockstep');
+const STATE_DIR = localStateDir();
 const FLEET = { 'db-schema': 7311, payments: 7312, orders: 7313, notifications: 7314 } as const;
 const ENDPOINTS = Object.fromEntries(Object.entries(FLEET).map(([n, p]) => [n, `http://127.0.0.1:${p}/version`]));
 

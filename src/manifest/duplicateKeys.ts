@@ -6,9 +6,16 @@
  */
 import { isMap, isScalar, visit, type Document, type LineCounter } from 'yaml';
 
-/** Where the first duplicate key is, e.g. `duplicate key "apiVersion" at line 2, column 1`; undefined when none. */
-export function firstDuplicateKey(doc: Document, lines: LineCounter): string | undefined {
-  let found: string | undefined;
+export interface DuplicateKey {
+  /** e.g. `duplicate key "apiVersion"` */
+  message: string;
+  /** where the second one is, from 1 */
+  at: { line: number; col: number };
+}
+
+/** The first duplicate key and where it is; undefined when none. */
+export function firstDuplicateKey(doc: Document, lines: LineCounter): DuplicateKey | undefined {
+  let found: DuplicateKey | undefined;
   visit(doc, {
     Map(_key, map) {
       if (!isMap(map)) return undefined;
@@ -18,8 +25,8 @@ export function firstDuplicateKey(doc: Document, lines: LineCounter): string | u
         const value = pair.key.value;
         const id = typeof value === 'object' && value !== null ? value : `${typeof value}:${String(value)}`;
         if (seen.has(id)) {
-          const at = pair.key.range ? lines.linePos(pair.key.range[0]) : undefined;
-          found = `duplicate key ${JSON.stringify(String(value))}${at ? ` at line ${at.line}, column ${at.col}` : ''}`;
+          const at = pair.key.range ? lines.linePos(pair.key.range[0]) : { line: 1, col: 1 };
+          found = { message: `duplicate key ${JSON.stringify(String(value))}`, at };
           return visit.BREAK;
         }
         seen.add(id);

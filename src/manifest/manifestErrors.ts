@@ -13,7 +13,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 export function formatManifestErrors(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
+    // zod's own wording ("Unrecognized key"), unless an error map (the CLI's loader) said better
+    if (issue.code === 'unrecognized_keys' && message.startsWith('Unrecognized key')) {
       message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
     }
     return `${formatPath(issue.path)}: ${message}`;

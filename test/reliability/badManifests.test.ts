@@ -37,6 +37,10 @@ const mutated = (change: (m: ManifestObject) => void): BadInput => {
   return yamlOf(m);
 };
 const VALID_TEXT = stringify(validManifest());
+/** The line number of what is appended to VALID_TEXT, and the excerpt an error there shows (the line above, the line, a caret). */
+const VALID_LINES = VALID_TEXT.split('\n').length;
+const excerptAt = (line: number, text: string): string =>
+  [`  ${line - 1} | ${VALID_TEXT.split('\n')[line - 2]}`, `  ${line} | ${text}`, `  ${' '.repeat(String(line).length)} | ^`].join('\n');
 const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
 const ALIAS_BOMB = `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]
 b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
@@ -51,10 +55,10 @@ const HUGE = Buffer.from(`${VALID_TEXT}# ${'x'.repeat(1024 * 1024)}\n`);
 /** [what, input, the exact problem lines]. */
 const cases: [string, BadInput, string[]][] = [
   // --- not a manifest at all
-  ['bad YAML (unclosed flow sequence)', text('apiVersion: [unclosed\n'), ['not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:']],
-  ['tabs as indentation', text('apiVersion: lockstep/v1\nspec:\n\tservices: []\n'), ['not valid YAML: Tabs are not allowed as indentation at line 3, column 1:']],
-  ['a duplicate key', text(`${VALID_TEXT}apiVersion: lockstep/v2\n`), [`not valid YAML: duplicate key "apiVersion" at line ${VALID_TEXT.split('\n').length}, column 1`]],
-  ['two YAML documents', text(`${VALID_TEXT}---\n${VALID_TEXT}`), [`not valid YAML: Source contains multiple documents; please use YAML.parseAllDocuments() at line ${VALID_TEXT.split('\n').length}, column 1:`]],
+  ['bad YAML (unclosed flow sequence)', text('apiVersion: [unclosed\n'), ['not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] at line 2, column 1:\n  1 | apiVersion: [unclosed\n  2 | (end of file)']],
+  ['tabs as indentation', text('apiVersion: lockstep/v1\nspec:\n\tservices: []\n'), ['not valid YAML: Tabs are not allowed as indentation at line 3, column 1:\n  2 | spec:\n  3 | \tservices: []\n    | ^']],
+  ['a duplicate key', text(`${VALID_TEXT}apiVersion: lockstep/v2\n`), [`not valid YAML: duplicate key "apiVersion" at line ${VALID_LINES}, column 1:\n${excerptAt(VALID_LINES, 'apiVersion: lockstep/v2')}`]],
+  ['two YAML documents', text(`${VALID_TEXT}---\n${VALID_TEXT}`), [`not valid YAML: a manifest is one YAML document; a second one starts here at line ${VALID_LINES}, column 1:\n${excerptAt(VALID_LINES, '---')}`]],
   ['an empty file', text('  \n\n'), ['file is empty']],
   ['a scalar document', text('just a string\n'), ['(manifest): Invalid input: expected object, received string']],
   ['a list document', text('- apiVersion: lockstep/v1\n'), ['(manifest): Invalid input: expected object, received array']],
@@ -90,6 +94,12 @@ const cases: [string, BadInput, string[]][] = [
     'spec.services[1].dependsOn[0]: unknown service "db"',
   ]],
   ['an unknown key in a service', mutated((m) => (m.spec.services[0].replicas = 3)), ['spec.services[0]: unknown key "replicas"']],
+  ['a misspelt key in a service', mutated((m) => (m.spec.services[1].depends_on = m.spec.services[1].dependsOn)), ['spec.services[1]: unknown key "depends_on"; did you mean "dependsOn"?']],
+  ['two misspelt keys in a service', mutated((m) => {
+    m.spec.services[1].dependson = m.spec.services[1].dependsOn;
+    m.spec.services[1].helth = m.spec.services[1].health;
+  }), ['spec.services[1]: unknown keys "dependson" (did you mean "dependsOn"?), "helth" (did you mean "health"?)']],
+  ['a version that is a YAML number, as written', text(VALID_TEXT.replace('version: 2.0.0', 'version: 1.10')), ['spec.services[1].version: must be a string: quote it, "1.10"']],
   ['duplicate service names', mutated((m) => m.spec.services.push({ ...m.spec.services[0] })), ['spec.services[2].name: duplicate service name "db" (also at spec.services[0])']],
   ['an unknown dependency', mutated((m) => (m.spec.services[1].dependsOn = ['cache'])), ['spec.services[1].dependsOn[0]: unknown service "cache"']],
   ['a self-dependency', mutated((m) => (m.spec.services[0].dependsOn = ['db'])), ['spec.services[0].dependsOn[0]: "db" depends on itself']],
@@ -98,7 +108,7 @@ const cases: [string, BadInput, string[]][] = [
     m.spec.services[0].dependsOn = ['web'];
   }), ['spec.services[0].dependsOn: dependency cycle: db -> web -> api -> db']],
   ['dependsOn as a string', mutated((m) => (m.spec.services[1].dependsOn = 'db')), ['spec.services[1].dependsOn: Invalid input: expected array, received string']],
-  ['a version that is a YAML number', text(VALID_TEXT.replace('version: 2.0.0', 'version: 2.0')), ['spec.services[1].version: Invalid input: expected string, received number']],
+  ['a version that is a YAML number', text(VALID_TEXT.replace('version: 2.0.0', 'version: 2.0')), ['spec.services[1].version: must be a string: quote it, "2.0"']],
   ['an empty version', mutated((m) => (m.spec.services[0].version = '')), ['spec.services[0].version: must not be empty', 'spec.services[0].version: must be letters, digits, ".", "_", "+" or "-", e.g. "2.4.0"']],
   // --- targets
   ['an unknown target kind', mutated((m) => (m.spec.services[0].target.kind = 'ftp')), ['spec.services[0].target.kind: kind must be one of "command", "process", "simulated"']],
@@ -108,9 +118,9 @@ const cases: [string, BadInput, string[]][] = [
   ]],
   ['an empty argv', mutated((m) => (m.spec.services[0].target.current = [])), ['spec.services[0].target.current: must name a program to run']],
   ['an empty argument', mutated((m) => (m.spec.services[0].target.deploy = ['./deploy.sh', ''])), ['spec.services[0].target.deploy[1]: an argument must not be empty']],
-  ['a number in argv', mutated((m) => (m.spec.services[0].target.deploy = ['./deploy.sh', 5])), ['spec.services[0].target.deploy[1]: Invalid input: expected string, received number']],
+  ['a number in argv', mutated((m) => (m.spec.services[0].target.deploy = ['./deploy.sh', 5])), ['spec.services[0].target.deploy[1]: must be a string: quote it, "5"']],
   ['an environment variable name that is not one', mutated((m) => (m.spec.services[0].target.env = { 'A=B': 'x' })), ['spec.services[0].target.env.A=B: Invalid key in record']],
-  ['a number as an environment value', mutated((m) => (m.spec.services[0].target.env = { PORT: 8080 })), ['spec.services[0].target.env.PORT: Invalid input: expected string, received number']],
+  ['a number as an environment value', mutated((m) => (m.spec.services[0].target.env = { PORT: 8080 })), ['spec.services[0].target.env.PORT: must be a string: quote it, "8080"']],
   // --- durations and numbers
   ['a duration in words', mutated((m) => (m.spec.services[1].target.timeout = '5 minutes')), ['spec.services[1].target.timeout: "5 minutes" is not a duration; write it as "500ms", "30s", "5m" or "1h"']],
   ['an absurd timeout (400 days)', mutated((m) => (m.spec.services[1].health.timeout = '400d')), ['spec.services[1].health.timeout: "400d" is out of range: must be between 100ms and 24h']],
@@ -204,9 +214,28 @@ describe('malformed manifests, through the real CLI', () => {
     writeFileSync(file, input.bytes);
     const result = await runCli(['release', file, '--wait'], { LOCKSTEP_TASK_QUEUE: taskQueue });
     expect(result.code).toBe(3);
-    expect(result.stderr.split('\n')).toEqual([`lockstep: invalid manifest ${file}:`, ...expected.map((p) => `  - ${p}`), '']);
+    // a problem's excerpt of the file is indented under it
+    expect(result.stderr.split('\n')).toEqual([`lockstep: invalid manifest ${file}:`, ...expected.flatMap((p) => `  - ${p}`.split('\n').map((l, i) => (i === 0 ? l : `    ${l}`))), '']);
     expect(result.stdout).toBe('');
     await expect(client.workflow.getHandle('release/staging/checkout-42').describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  });
+
+  const throughPlan = [
+    'bad YAML (unclosed flow sequence)',
+    'tabs as indentation',
+    'a duplicate key',
+    'a version that is a YAML number',
+    'a version that is a YAML number, as written',
+    'a misspelt key in a service',
+    'two misspelt keys in a service',
+  ];
+  test.each(cases.filter(([what]) => throughPlan.includes(what)))('%s: `lockstep plan` exits 3 with exactly these lines', async (_what, input, expected) => {
+    const file = join(dir, `plan-${randomUUID()}.yaml`);
+    writeFileSync(file, input.bytes);
+    const result = await runCli(['plan', file]);
+    expect(result.code).toBe(3);
+    expect(result.stderr.split('\n')).toEqual([`lockstep: invalid manifest ${file}:`, ...expected.flatMap((p) => `  - ${p}`.split('\n').map((l, i) => (i === 0 ? l : `    ${l}`))), '']);
+    expect(result.stdout).toBe('');
   });
 
   test('none of them started a workflow, though a valid manifest on the same queue does', async () => {

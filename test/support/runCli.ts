@@ -15,9 +15,9 @@ export function runCli(args: string[], env: Record<string, string | undefined> =
 }
 
 /** Runs a program to its end with extra environment; its output and exit code (SIGKILL after timeoutMs). */
-export function runProcess(program: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<CliResult> {
+export function runProcess(program: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number, cwd?: string): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -6,17 +6,18 @@ import { createLogger } from '../../logging/logger';
 import { installRuntimeLogger } from '../../../workers/main';
 import { createReleaseWorker } from '../../../workers/releaseWorker';
 import { temporalSettings } from '../../temporal/connectionOptions';
+import { localStateDir } from '../../packageLocation';
 
-export const STATE_DIR = join(__dirname, '..', '..', '..', '.lockstep');
+export const STATE_DIR = localStateDir();
 
 export function registerDev(program: Command): void {
   program
     .command('dev')
-    .description('start the embedded Temporal server (gRPC 7233, Web UI 8233, SQLite under .lockstep/) and a worker')
+    .description('start the embedded Temporal server (gRPC 7233, Web UI 8233, SQLite in --db) and a worker')
     .option('--port <port>', 'gRPC port', '7233')
     .option('--ui-port <port>', 'Web UI port', '8233')
     .option('--db <file>', 'SQLite file of the server', join(STATE_DIR, 'dev.db'))
-    .addHelpText('after', '\nExample:\n  $ lockstep dev        # then, in another terminal: lockstep release manifest.yaml --wait')
+    .addHelpText('after', '\nExample:\n  $ lockstep dev        # then, in another terminal: lockstep release examples/checkout.yaml --wait')
     .action(async (opts: { port: string; uiPort: string; db: string }) => {
       const logger = createLogger({ component: 'dev' });
       const server = await startDevServer({

@@ -34,7 +34,7 @@ export function registerRehearse(program: Command): void {
     .option('--probe-latency <duration>', 'simulated time of each health probe (default: a third of --latency)')
     .option('--jitter [fraction]', 'vary each step by up to this fraction (default 0.2 when given)')
     .option('--json', 'print JSON: the report, the timeline and the phases')
-    .addHelpText('after', '\nExamples:\n  $ lockstep rehearse deploy/checkout.yaml --fail orders:probe\n  $ lockstep rehearse deploy/checkout.yaml --fail payments:deploy --fail orders:rollback --latency 1s --jitter')
+    .addHelpText('after', '\nExamples:\n  $ lockstep rehearse examples/checkout.yaml --fail orders:probe\n  $ lockstep rehearse examples/checkout.yaml --fail payments:deploy --fail orders:rollback --latency 1s --jitter')
     .action(async (file: string, flags: RehearseFlags) => {
       const loaded = loadManifest(file);
       let opts: RehearsalOptions;

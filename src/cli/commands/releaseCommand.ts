@@ -40,7 +40,7 @@ export function registerRelease(program: Command): void {
   )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ lockstep release deploy/checkout.yaml --wait\n  $ lockstep release deploy/checkout.yaml --follow --address my-ns.a1b2c.tmprl.cloud:7233 --namespace my-ns.a1b2c',
+      '\nExamples:\n  $ lockstep release examples/checkout.yaml --wait\n  $ lockstep release examples/checkout.yaml --follow --address my-ns.a1b2c.tmprl.cloud:7233 --namespace my-ns.a1b2c',
     )
     .action(async (file: string, opts: ReleaseOptions) => {
       const loaded = loadManifest(file);
