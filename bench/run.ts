@@ -35,6 +35,8 @@ const PROBE_MS = 100;
 const MAX_PARALLEL = 500;
 const ROOT = join(__dirname, '..');
 const FLOOR_QUEUE = 'bench-floor';
+/** A workflow task retried this often will not succeed on its own: the run is reported as stuck. */
+const STUCK_ATTEMPTS = 4;
 /** Temporal's per-execution history limits (server defaults: limit.historyCount.*, limit.historySize.*). */
 const HISTORY_LIMITS = { warnEvents: 10_240, failEvents: 51_200, warnBytes: 10 * 2 ** 20, failBytes: 50 * 2 ** 20 };
 
@@ -144,22 +146,55 @@ function failureToCompensation(history: History): number | undefined {
   return Math.round(Math.min(...started) - eventMs(failed));
 }
 
-/** Why an execution did not finish, from its history: failed workflow tasks, termination, failure. */
+/** Why an execution did not finish, from its history: failed and timed-out workflow tasks, termination, failure. */
 function whyUnfinished(history: History): string {
   const reasons: string[] = [];
   const taskFailures = new Map<string, number>();
+  let timedOut = 0;
+  let longestMs = 0;
+  const startedAt = new Map<number, number>();
   for (const e of history.events ?? []) {
+    if (e.workflowTaskStartedEventAttributes) startedAt.set(Number(e.eventId), eventMs(e));
+    const done = e.workflowTaskCompletedEventAttributes ?? e.workflowTaskFailedEventAttributes ?? e.workflowTaskTimedOutEventAttributes;
+    const began = done ? startedAt.get(Number(done.startedEventId)) : undefined;
+    if (began !== undefined) longestMs = Math.max(longestMs, eventMs(e) - began);
+    if (e.workflowTaskTimedOutEventAttributes) timedOut++;
     const wtf = e.workflowTaskFailedEventAttributes;
     if (wtf) {
       const cause = temporal.api.enums.v1.WorkflowTaskFailedCause[wtf.cause ?? 0] ?? String(wtf.cause);
-      const text = `workflow task failed (${cause}): ${wtf.failure?.message ?? ''}`.slice(0, 400);
+      // the server fails the workflow task in flight when the bench terminates the execution
+      const text = cause.endsWith('FORCE_CLOSE_COMMAND') ? `workflow task failed (${cause}: the bench's termination)` : `workflow task failed (${cause}): ${wtf.failure?.message ?? ''}`.slice(0, 400);
       taskFailures.set(text, (taskFailures.get(text) ?? 0) + 1);
     }
     if (e.workflowExecutionTerminatedEventAttributes) reasons.push(`terminated: ${e.workflowExecutionTerminatedEventAttributes.reason ?? ''}`);
     if (e.workflowExecutionFailedEventAttributes) reasons.push(`failed: ${e.workflowExecutionFailedEventAttributes.failure?.message ?? ''}`);
   }
   for (const [text, count] of taskFailures) reasons.unshift(`${text} (×${count})`);
+  if (timedOut > 0) reasons.unshift(`${timedOut} workflow task(s) timed out (longest workflow task ${Math.round(longestMs / 1000)} s; the workflow task timeout is 10 s)`);
   return reasons.join('; ') || 'no failure recorded in the history';
+}
+
+/**
+ * The SDK's own warnings and errors (payload limits, slow or lost workflow tasks), printed and kept
+ * so that a run that does not finish can say what the worker saw.
+ */
+const sdkNotes: string[] = [];
+function sdkLogger(): DefaultLogger {
+  return new DefaultLogger('WARN', ({ level, message, meta }) => {
+    const detail = meta && Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
+    sdkNotes.push(`${level} ${message}${detail}`);
+    console.error(`[sdk ${level}] ${message}${detail}`);
+  });
+}
+
+/** The distinct SDK notes since `from`, with counts, the numbers in them kept (sizes, limits, durations). */
+function sdkNotesSince(from: number): string {
+  const counts = new Map<string, number>();
+  for (const note of sdkNotes.slice(from)) {
+    const key = note.replace(/"?(run_id|event_id|attempt|workflow_task_duration|workflow_history_size)"?[=:]"?[\w-]+"?,?/g, '').slice(0, 500);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${k}${n > 1 ? ` (×${n})` : ''}`).join(' | ');
 }
 
 function vmHwmKiB(): number {
@@ -194,7 +229,7 @@ async function main(): Promise<void> {
   const sequential = cases.map((c) => (c.sequential ? sequentialScript(c.graph) : Promise.resolve(undefined)));
 
   // The SDK's own logs at the level the production worker uses (workers/main.ts): WARN.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: sdkLogger() });
   const server = await startDevServer({ headless: true });
   const logger = createLogger({ component: 'bench' });
   logger.level = 'error';
@@ -208,28 +243,43 @@ async function main(): Promise<void> {
   const floorWorker = await createFloorWorker({ connection, namespace: server.namespace, taskQueue: FLOOR_QUEUE });
   const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace });
 
-  /** Waits for the execution to close, at most `deadlineMs`; past it, says why it has not and terminates it. */
+  /**
+   * Waits for the execution to close, at most `deadlineMs`, or until its workflow task has been retried
+   * STUCK_ATTEMPTS times (it will not get further); then says why and terminates it.
+   */
   const settle = async (handle: WorkflowHandle, t0: number, deadlineMs: number): Promise<Run> => {
-    const outcome: { status: string; error?: string; report?: ReleaseReport } = await Promise.race([
-      handle.result().then(
-        (value: unknown) => ({ status: String((value as { status?: unknown })?.status ?? 'Completed'), report: value as ReleaseReport }),
-        (err: unknown) => ({ status: 'failed', error: String((err as { cause?: { message?: string } })?.cause?.message ?? err) }),
-      ),
-      sleep(deadlineMs).then(() => ({ status: 'unfinished', error: '' })),
-    ]);
+    const notesFrom = sdkNotes.length;
+    const result: Promise<{ status: string; error?: string; report?: ReleaseReport }> = handle.result().then(
+      (value: unknown) => ({ status: String((value as { status?: unknown })?.status ?? 'Completed'), report: value as ReleaseReport }),
+      (err: unknown) => ({ status: 'failed', error: String((err as { cause?: { message?: string } })?.cause?.message ?? err) }),
+    );
+    let outcome: { status: string; error?: string; report?: ReleaseReport } | undefined;
+    let why = '';
+    while (!outcome) {
+      outcome = await Promise.race([result, sleep(5_000).then(() => undefined)]);
+      if (outcome) break;
+      const attempt = (await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0;
+      if (attempt >= STUCK_ATTEMPTS) why = `its workflow task is at attempt ${attempt} (the execution retries it instead of going on)`;
+      else if (performance.now() - t0 > deadlineMs) why = `not closed after ${Math.round(deadlineMs / 1000)} s`;
+      if (why) outcome = { status: 'unfinished' };
+    }
     const wallMs = performance.now() - t0;
     let history = await handle.fetchHistory();
     if (outcome.status === 'unfinished') {
-      outcome.error = `not closed after ${Math.round(deadlineMs / 1000)} s: ${whyUnfinished(history)}`;
-      await handle.terminate('bench: deadline passed').catch(() => undefined);
+      await handle.terminate(`bench: ${why}`).catch(() => undefined);
       history = await handle.fetchHistory();
+      outcome.error = `gave up after ${Math.round(wallMs / 1000)} s, ${why}: ${whyUnfinished(history)}`;
     } else if (outcome.status === 'failed') {
       outcome.error = `${outcome.error}; ${whyUnfinished(history)}`;
+    }
+    if (outcome.error) {
+      const notes = sdkNotesSince(notesFrom);
+      if (notes) outcome.error += `; the worker logged: ${notes}`;
     }
     const bytes = temporal.api.history.v1.History.encode(history).finish().length;
     return { ...outcome, wallMs, events: history.events?.length ?? 0, bytes, history };
   };
-  const deadlineFor = (nodes: GraphNode[]) => Math.max(120_000, 6 * depth(nodes) * (DEPLOY_MS + PROBE_MS));
+  const deadlineFor = (nodes: GraphNode[]) => Math.max(120_000, 4 * depth(nodes) * (DEPLOY_MS + PROBE_MS));
 
   const runLockstep = async (id: string, text: string, deadlineMs: number): Promise<Run> => {
     const loaded = parseManifestText(text, join(ROOT, 'bench', `${id}.json`));
@@ -256,6 +306,32 @@ async function main(): Promise<void> {
       // warm-up: bundles loaded, connections open, caches filled
       await runLockstep(`warmup-${runId}`, manifest(`warmup-${runId}`, chain(3), 10, 10), 60_000);
       await runFloor(`floor-warmup-${runId}`, chain(3), true, 60_000);
+      if (measureThroughput) {
+        // Throughput first: what a long graph leaves behind (a stuck release's replays) cannot slow it down.
+        // Throughput: releases of 10 services with zero-latency steps, 10 at a time, for a fixed count.
+        const releases = 60;
+        const cpu0 = process.cpuUsage();
+        const t0 = performance.now();
+        let next = 0;
+        const lane = async (_: unknown, laneNo: number) => {
+          while (next < releases) {
+            const n = next++;
+            const r = await runLockstep(`tp-${n}-${runId}`, manifest(`tp-${n}-${runId}`, layered(2, 5, `t${n}-`), 0, 0, undefined, `bench-lane-${laneNo}`), 60_000);
+            if (r.status !== 'Succeeded') throw new Error(`throughput release ${n}: ${r.status} ${r.error ?? ''}`);
+          }
+        };
+        await Promise.all(Array.from({ length: 10 }, lane));
+        const elapsed = performance.now() - t0;
+        const cpu = process.cpuUsage(cpu0);
+        throughput = {
+          releases,
+          servicesPerRelease: 10,
+          wallMs: Math.round(elapsed),
+          releasesPerMinute: round((releases / elapsed) * 60_000, 1),
+          cpuSeconds: round((cpu.user + cpu.system) / 1e6, 1),
+          peakRssMiB: Math.round(vmHwmKiB() / 1024),
+        };
+      }
       for (const [i, c] of cases.entries()) {
         const nodes = c.graph;
         const d = depth(nodes);
@@ -311,30 +387,6 @@ async function main(): Promise<void> {
         console.error(`measured ${c.shape}: Lockstep ${ok.status} ${Math.round(ok.wallMs)} ms, floor ${Math.round(floor.wallMs)} ms, rollback ${rb.status}${ok.error ?? rb.error ? ` (${ok.error ?? rb.error})` : ''}`);
       }
 
-      if (!measureThroughput) return;
-      // Throughput: releases of 10 services with zero-latency steps, 10 at a time, for a fixed count.
-      const releases = 60;
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      let next = 0;
-      const lane = async (_: unknown, laneNo: number) => {
-        while (next < releases) {
-          const n = next++;
-          const r = await runLockstep(`tp-${n}-${runId}`, manifest(`tp-${n}-${runId}`, layered(2, 5, `t${n}-`), 0, 0, undefined, `bench-lane-${laneNo}`), 60_000);
-          if (r.status !== 'Succeeded') throw new Error(`throughput release ${n}: ${r.status} ${r.error ?? ''}`);
-        }
-      };
-      await Promise.all(Array.from({ length: 10 }, lane));
-      const elapsed = performance.now() - t0;
-      const cpu = process.cpuUsage(cpu0);
-      throughput = {
-        releases,
-        servicesPerRelease: 10,
-        wallMs: Math.round(elapsed),
-        releasesPerMinute: round((releases / elapsed) * 60_000, 1),
-        cpuSeconds: round((cpu.user + cpu.system) / 1e6, 1),
-        peakRssMiB: Math.round(vmHwmKiB() / 1024),
-      };
     }),
   );
 
@@ -350,7 +402,7 @@ async function main(): Promise<void> {
   await server.stop();
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, Temporal CLI dev server (SQLite in memory)`;
-  const output = { date: new Date().toISOString(), machine, latencies: { deployMs: DEPLOY_MS, probeMs: PROBE_MS }, maxParallel: MAX_PARALLEL, historyLimits: HISTORY_LIMITS, graphs: results, throughput };
+  const output = { date: new Date().toISOString(), machine, latencies: { deployMs: DEPLOY_MS, probeMs: PROBE_MS }, maxParallel: MAX_PARALLEL, historyLimits: HISTORY_LIMITS, graphs: results, throughput, peakRssMiB: Math.round(vmHwmKiB() / 1024) };
   const table = renderTable(output);
   console.log(table);
   if (filtered) {
@@ -371,7 +423,7 @@ function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
-function renderTable(out: { date: string; machine: string; graphs: GraphResult[]; throughput?: Record<string, number> }): string {
+function renderTable(out: { date: string; machine: string; graphs: GraphResult[]; throughput?: Record<string, number>; peakRssMiB: number }): string {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const kib = (b: number) => (b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : `${Math.round(b / 1024)} KiB`);
   const lockstepCell = (r: GraphResult) => (r.lockstep.status === 'Succeeded' ? s(r.lockstep.wallMs) : `**${r.lockstep.status}** after ${s(r.lockstep.wallMs)}`);
@@ -442,7 +494,7 @@ function renderTable(out: { date: string; machine: string; graphs: GraphResult[]
   if (t) {
     lines.push(
       '',
-      `Throughput: ${t.releases} releases of ${t.servicesPerRelease} services (zero-latency steps, 10 at a time) in ${s(t.wallMs ?? 0)}: **${t.releasesPerMinute} releases/minute**; CPU ${t.cpuSeconds} s (worker, client and driver share one process); peak RSS ${t.peakRssMiB} MiB.`,
+      `Throughput: ${t.releases} releases of ${t.servicesPerRelease} services (zero-latency steps, 10 at a time) in ${s(t.wallMs ?? 0)}: **${t.releasesPerMinute} releases/minute**; CPU ${t.cpuSeconds} s (worker, client and driver share one process); peak RSS ${t.peakRssMiB} MiB (${out.peakRssMiB} MiB by the end of the bench).`,
     );
   }
   return lines.join('\n');
