@@ -95,7 +95,7 @@ interface GraphResult {
     rollbackEfficiency: number;
   };
   history: { successEvents: number; successBytes: number; rollbackEvents: number; rollbackBytes: number; floorEvents: number; floorBytes: number };
-  profile?: { lockstep: HistoryProfile; temporalFloor: HistoryProfile; temporalFloorNoEager: HistoryProfile & { wallMs: number } };
+  profile: { lockstep: HistoryProfile; temporalFloor: HistoryProfile; temporalFloorNoEager?: HistoryProfile & { wallMs: number } };
 }
 
 /** One release at a time per environment: releases meant to run at once get environments of their own. */
@@ -182,7 +182,8 @@ const sdkNotes: string[] = [];
 function sdkLogger(): DefaultLogger {
   return new DefaultLogger('WARN', ({ level, message, meta }) => {
     const detail = meta && Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
-    sdkNotes.push(`${level} ${message}${detail}`);
+    // an activity failing is what the rollback runs inject: not news
+    if (!message.startsWith('Activity ')) sdkNotes.push(`${level} ${message}${detail.slice(0, 400)}`);
     console.error(`[sdk ${level}] ${message}${detail}`);
   });
 }
@@ -229,7 +230,7 @@ async function main(): Promise<void> {
   const sequential = cases.map((c) => (c.sequential ? sequentialScript(c.graph) : Promise.resolve(undefined)));
 
   // The SDK's own logs at the level the production worker uses (workers/main.ts): WARN.
-  Runtime.install({ logger: sdkLogger() });
+  Runtime.install({ logger: sdkLogger(), telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } } });
   const server = await startDevServer({ headless: true });
   const logger = createLogger({ component: 'bench' });
   logger.level = 'error';
@@ -352,7 +353,7 @@ async function main(): Promise<void> {
         const rb = await runLockstep(`rb-${i}-${runId}`, manifest(`rb-${i}-${runId}`, nodes, DEPLOY_MS, PROBE_MS, deepestService(nodes)), deadline);
         const rollbackCriticalPathMs = d * DEPLOY_MS + PROBE_MS; // compensations along the deepest path, then one re-probe
         const rollbackWallMs = rb.status === 'RolledBack' ? (rb.report?.totals.rollbackMs ?? 0) : 0;
-        const result: GraphResult = {
+        const result: Omit<GraphResult, 'profile'> & Partial<Pick<GraphResult, 'profile'>> = {
           key: c.key,
           shape: c.shape,
           services: nodes.length,
@@ -373,17 +374,17 @@ async function main(): Promise<void> {
           runs: { lockstepMs: oks.map((r) => Math.round(r.wallMs)), temporalFloorMs: floors.map((r) => Math.round(r.wallMs)) },
           history: { successEvents: ok.events, successBytes: ok.bytes, rollbackEvents: rb.events, rollbackBytes: rb.bytes, floorEvents: floor.events, floorBytes: floor.bytes },
         };
+        const lockstepSteps = { services: nodes, deployType: 'deployVersion', probeType: 'probeHealth', deployMs: DEPLOY_MS, probeMs: PROBE_MS };
+        const floorSteps = { ...lockstepSteps, deployType: 'floorDeploy', probeType: 'floorProbe' };
+        result.profile = {
+          lockstep: profileHistory(ok.history.events ?? [], lockstepSteps),
+          temporalFloor: profileHistory(floor.history.events ?? [], floorSteps),
+        };
         if (c.profile) {
           const noEager = await runFloor(`floor-noeager-${c.key}-${runId}`, nodes, false, deadline);
-          const lockstepSteps = { services: nodes, deployType: 'deployVersion', probeType: 'probeHealth', deployMs: DEPLOY_MS, probeMs: PROBE_MS };
-          const floorSteps = { ...lockstepSteps, deployType: 'floorDeploy', probeType: 'floorProbe' };
-          result.profile = {
-            lockstep: profileHistory(ok.history.events ?? [], lockstepSteps),
-            temporalFloor: profileHistory(floor.history.events ?? [], floorSteps),
-            temporalFloorNoEager: { ...profileHistory(noEager.history.events ?? [], floorSteps), wallMs: Math.round(noEager.wallMs) },
-          };
+          result.profile.temporalFloorNoEager = { ...profileHistory(noEager.history.events ?? [], floorSteps), wallMs: Math.round(noEager.wallMs) };
         }
-        results.push(result);
+        results.push(result as GraphResult);
         console.error(`measured ${c.shape}: Lockstep ${ok.status} ${Math.round(ok.wallMs)} ms, floor ${Math.round(floor.wallMs)} ms, rollback ${rb.status}${ok.error ?? rb.error ? ` (${ok.error ?? rb.error})` : ''}`);
       }
 
@@ -436,7 +437,7 @@ function renderTable(out: { date: string; machine: string; graphs: GraphResult[]
     ...(r.lockstep.error ? [`- ${r.shape}, release: ${r.lockstep.status}: ${r.lockstep.error}`] : []),
     ...(r.failure.error ? [`- ${r.shape}, release with a failure injected: ${r.failure.status}: ${r.failure.error}`] : []),
   ]);
-  const profiled = out.graphs.filter((r) => r.profile);
+  const profiled = out.graphs.filter((r) => r.profile.temporalFloorNoEager);
   const lines = [
     `Measured ${out.date} on ${out.machine}; simulated deploy ${DEPLOY_MS} ms, probe ${PROBE_MS} ms; maxParallel ${MAX_PARALLEL}. Floor and Lockstep ran alternately (runs: how many times each); the median run is shown. The machine was shared with other work while it ran.`,
     '',
@@ -464,8 +465,26 @@ function renderTable(out: { date: string; machine: string; graphs: GraphResult[]
     `Temporal's limits per execution: warning at ${HISTORY_LIMITS.warnEvents} events or 10 MiB, failure at ${HISTORY_LIMITS.failEvents} events or 50 MiB.`,
     ...(errors.length > 0 ? ['', 'Runs that did not end as expected:', ...errors] : []),
   ];
+  const pair = (f: (h: HistoryProfile) => number, unit = '') => (r: GraphResult) => `${f(r.profile.lockstep)}${unit} / ${f(r.profile.temporalFloor)}${unit}`;
+  const columns: [string, (r: GraphResult) => string][] = [
+    ['workflow tasks per service', pair((h) => h.workflowTasksPerService)],
+    ['workflow task started → completed', pair((h) => h.workflowTaskRunMs, ' ms')],
+    ['workflow tasks, total busy', pair((h) => Math.round(h.workflowTaskBusyMs / 100) / 10, ' s')],
+    ['start → first deploy', pair((h) => h.startToFirstDeployMs, ' ms')],
+    ["dependencies' probe → deploy", pair((h) => h.dependenciesToDeployMs, ' ms')],
+    ['deploy → probe', pair((h) => h.deployToProbeMs, ' ms')],
+    ['eager', pair((h) => Math.round(h.eagerShare * 100), ' %')],
+  ];
+  lines.push(
+    '',
+    'Lockstep / Temporal floor, from the histories of the runs above (means per service or per step):',
+    '',
+    `| graph | ${columns.map(([c]) => c).join(' | ')} |`,
+    `|---|${columns.map(() => '---').join('|')}|`,
+    ...out.graphs.map((r) => `| ${r.shape} | ${columns.map(([, f]) => f(r)).join(' | ')} |`),
+  );
   for (const r of profiled) {
-    const p = r.profile!;
+    const p = { ...r.profile, temporalFloorNoEager: r.profile.temporalFloorNoEager! };
     const row = (label: string, f: (h: HistoryProfile) => string | number) => `| ${label} | ${f(p.lockstep)} | ${f(p.temporalFloor)} | ${f(p.temporalFloorNoEager)} |`;
     lines.push(
       '',
