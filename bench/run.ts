@@ -273,6 +273,11 @@ async function main(): Promise<void> {
     } else if (outcome.status === 'failed') {
       outcome.error = `${outcome.error}; ${whyUnfinished(history)}`;
     }
+    const failures = outcome.report?.rollbackFailures ?? [];
+    if (failures.length > 0) {
+      const shown = failures.slice(0, 3).map((f) => `${f.service} ${f.step}: ${f.message}`.slice(0, 300));
+      outcome.error = `${failures.length} rollback failure(s): ${shown.join(' | ')}${failures.length > 3 ? ' | …' : ''}`;
+    }
     if (outcome.error) {
       const notes = sdkNotesSince(notesFrom);
       if (notes) outcome.error += `; the worker logged: ${notes}`;
