@@ -25,6 +25,7 @@ const WORKFLOW_SAFE_MODULES = [
   'src/manifest/schema.ts',
   'src/plan/dependencyGraph.ts',
   'src/plan/planRelease.ts',
+  'src/release/compactReport.ts',
   'src/release/environmentLockIds.ts',
   'src/release/releaseReport.ts',
   'src/release/releaseStatus.ts',

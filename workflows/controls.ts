@@ -4,13 +4,14 @@
  * only through its run state. Returns the abort, which a Temporal cancel request also triggers.
  */
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import { compactReport } from '../src/release/compactReport';
 import type { UndecodablePayload } from '../src/temporal/tolerantPayloadConverter';
 import type { ApprovalGates } from './approvalGates';
 import { abortSignal, abortUpdate, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery } from './messages';
 import type { RunState } from './run/runState';
 
 export function installControls(run: RunState, gates: ApprovalGates): (reason: string) => string {
-  setHandler(statusQuery, () => run.report.data);
+  setHandler(statusQuery, () => compactReport(run.report.data));
 
   const abort = (reason: string): string => {
     if (run.ended) return `release already ended ${run.status}`;

@@ -27,6 +27,8 @@ export interface ServiceReport {
   runningVersion?: string;
   dependsOn: string[];
   steps: StepRecord[];
+  /** Step records left out to keep a very large report within Temporal's payload limit (see `omitted`). */
+  stepsOmitted?: number;
 }
 
 /**
@@ -71,6 +73,8 @@ export interface ReleaseReport {
   /** Services whose compensation or post-rollback probe failed. */
   rollbackFailures: { service: string; step: StepName; message: string }[];
   totals: { durationMs?: number; rollbackMs?: number; deployed: number; rolledBack: number };
+  /** What was left out of this report to keep it within Temporal's payload limit (releases of thousands of services). */
+  omitted?: string;
   /**
    * Set by clients, never by the workflow: the release's workflow was stopped from outside
    * (terminated, timed out) and this is its last report; nothing after it ran.

@@ -61,6 +61,10 @@ export async function startRelease(client: Client, loaded: LoadedManifest, taskQ
       args: [{ manifest: loaded.input, baseDir: loaded.baseDir, releaseId, ...(opts.queue === false ? { queue: false } : {}) }],
       workflowIdConflictPolicy: 'FAIL',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // A workflow task of a release of thousands of services (a wave of completions, or a replay of
+      // its whole history on another worker) can outlast the default 10 s on a busy machine; every
+      // retry would then replay again and time out again.
+      workflowTaskTimeout: workflowTaskTimeoutFor(services.length),
       staticSummary: summary.slice(0, 400),
       staticDetails: `Release **${releaseId}** to **${environment}** from \`${loaded.file}\`\n\n${services
         .map((s) => `- ${s.name} → ${s.version}${s.dependsOn.length ? ` (after ${s.dependsOn.join(', ')})` : ''}`)
@@ -84,4 +88,9 @@ export async function startRelease(client: Client, loaded: LoadedManifest, taskQ
     }
     throw err;
   }
+}
+
+/** 10 s up to 330 services, then 30 ms per service, at most 60 s (a dead worker's task waits this long). */
+export function workflowTaskTimeoutFor(services: number): number {
+  return Math.min(60_000, Math.max(10_000, services * 30));
 }

@@ -7,6 +7,7 @@
 import { CancellationScope, upsertMemo, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Manifest, Service } from '../../src/manifest/schema';
 import type { ReleasePlan } from '../../src/plan/planRelease';
+import { compactReport } from '../../src/release/compactReport';
 import type { FirstError, ReleaseReport } from '../../src/release/releaseReport';
 import { FINAL_STATUSES, type ReleaseStatus, type ServiceStatus } from '../../src/release/releaseStatus';
 import { LockstepStatus } from '../../src/temporal/searchAttributes';
@@ -147,6 +148,6 @@ export class RunState {
         ...(first ? { firstError: `${first.service ? `${first.service} ` : ''}${first.step}: ${first.message}`.slice(0, 500) } : {}),
       },
     });
-    return this.report.data;
+    return compactReport(this.report.data);
   }
 }
