@@ -99,24 +99,23 @@ test('release --wait exits 1 on RolledBack and 2 on RollbackFailed, naming the s
   expect(report.services.map((s: { name: string }) => s.name)).toEqual(['a', 'b']);
 });
 
-test('a rollback that found nothing to undo reads unchanged in the text and Markdown reports, not RolledBack', async () => {
-  const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
-  fleet.env.FAIL_DEPLOY = 'b'; // refused before it changed anything: its rollback has nothing to do
+test('a step that found nothing to change reads unchanged in the text and Markdown reports, not as work done', async () => {
+  // a already runs 2.0.0: its deploy is a no-op. (A rollback always runs, since a deploy may have half-applied.)
+  const fleet = new FakeFleet({ a: '2.0.0', b: '1.0.0' });
   const id = `cli-noop-${randomUUID().slice(0, 8)}`;
   const file = fleet.writeManifest(fleet.manifest(id, [fleet.service('a', '2.0.0'), fleet.service('b', '2.0.0', { dependsOn: ['a'] })]));
   const result = await runCli(['release', file, '--wait'], env);
-  expect(result.code).toBe(1);
-  expect(result.stdout).toMatch(/^ +a +RolledBack +target 2\.0\.0, before 1\.0\.0, now 1\.0\.0$/m);
-  expect(result.stdout).toMatch(/^ +b +unchanged +target 2\.0\.0, before 1\.0\.0, now 1\.0\.0/m);
-  expect(result.stdout).toContain('compensations (newest first): b (unchanged) -> a');
-  expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'rollback a 1.0.0']);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toMatch(/^ +a +unchanged +target 2\.0\.0, before 2\.0\.0, now 2\.0\.0/m);
+  expect(result.stdout).toMatch(/^ +b +Succeeded +target 2\.0\.0, before 1\.0\.0, now 2\.0\.0/m);
+  expect(fleet.applied()).toEqual(['deploy b 2.0.0']);
 
   const md = await runCli(['report', `test/${id}`, '--format', 'md'], env);
   expect(md.code).toBe(0);
-  expect(md.stdout).toContain('| b | unchanged | 2.0.0 | 1.0.0 | 1.0.0 | deploy:');
-  expect(md.stdout).toContain('| a | RolledBack |');
+  expect(md.stdout).toContain('| a | unchanged | 2.0.0 | 2.0.0 | 2.0.0 |');
+  expect(md.stdout).toContain('| b | Succeeded |');
   const json = JSON.parse((await runCli(['report', `test/${id}`, '--json'], env)).stdout);
-  expect(json.services[1].steps).toContainEqual(expect.objectContaining({ step: 'rollback', outcome: 'noop' }));
+  expect(json.services[0].steps).toContainEqual(expect.objectContaining({ step: 'deploy', outcome: 'noop' }));
 });
 
 test('release exits 4 when Temporal cannot be reached', async () => {

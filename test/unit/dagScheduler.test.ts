@@ -166,3 +166,25 @@ test('a dependency outside the task list does not hold a task back; an empty lis
   expect((await outcome).succeeded.has('b')).toBe(true);
   await expect(start([]).outcome).resolves.toMatchObject({ started: new Set() });
 });
+
+test('inOrder (compensations, newest first): an independent task does not overtake one that waits', async () => {
+  // unwind order orders, payments (waits for orders), notifications (independent), db (waits for payments)
+  const { held, outcome } = start(
+    [
+      { name: 'orders', after: [] },
+      { name: 'payments', after: ['orders'] },
+      { name: 'notifications', after: [] },
+      { name: 'db', after: ['payments'] },
+    ],
+    { waitFor: 'settled', inOrder: true },
+  );
+  await settle();
+  expect(held.started).toEqual(['orders']);
+  await held.succeed('orders');
+  expect(held.started).toEqual(['orders', 'payments', 'notifications']);
+  await held.succeed('notifications');
+  await held.succeed('payments');
+  await held.succeed('db');
+  expect(held.started).toEqual(['orders', 'payments', 'notifications', 'db']);
+  await outcome;
+});

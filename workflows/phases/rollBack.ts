@@ -1,7 +1,7 @@
 /**
- * Step 4, compensate: the compensations on the stack run newest first, a service's only once the
- * compensations of the services that depend on it have ended (dependents before their
- * dependencies), each retried. A compensation that still fails is recorded by name and the rest
+ * Step 4, compensate: the compensations on the stack start newest first (none overtakes an older
+ * one), a service's only once the compensations of the services that depend on it have ended
+ * (dependents before their dependencies), at most maxParallel at once, each retried. A compensation that still fails is recorded by name and the rest
  * still run. Returns the entries whose restore succeeded.
  */
 import type { Compensation } from '../compensationStack';
@@ -18,6 +18,7 @@ export async function rollBack(run: RunState, steps: Steps): Promise<Compensatio
     tasks: entries.map((e) => ({ name: e.service, after: run.plan.dependents[e.service]!.filter((d) => byService.has(d)) })),
     maxParallel: run.manifest.spec.maxParallel,
     waitFor: 'settled',
+    inOrder: true,
     wakeup: run.wakeup,
     run: async (name) => {
       const entry = byService.get(name)!;

@@ -24,6 +24,11 @@ export interface DagRun {
    * (a compensation waits until its dependents' compensations ended, whatever their outcome).
    */
   waitFor: 'succeeded' | 'settled';
+  /**
+   * true: no task starts before every task ahead of it in `tasks` has started (the compensations'
+   * "newest first": an independent one does not overtake one that waits for its dependents).
+   */
+  inOrder?: boolean;
   /** Pokes that make the scheduler look again (steps ending, operators, timers). */
   wakeup: Wakeup;
   /** true: start nothing more; return once what runs has settled. */
@@ -70,9 +75,14 @@ export async function runDag(dag: DagRun): Promise<DagOutcome> {
     if (!dag.stopped?.() && !dag.held?.()) {
       for (const task of dag.tasks) {
         if (running.size >= dag.maxParallel) break;
-        if (started.has(task.name) || !task.after.every(done)) continue;
+        if (started.has(task.name)) continue;
+        if (!task.after.every(done)) {
+          if (dag.inOrder) break;
+          continue;
+        }
         if (dag.mayStart && !dag.mayStart(task.name)) {
           waitingForPermission = true;
+          if (dag.inOrder) break;
           continue;
         }
         launch(task.name);
