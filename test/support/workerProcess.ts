@@ -11,6 +11,12 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * A hang guard, not a speed limit: a worker bundles the workflow code as it starts, which takes
+ * seconds on an idle machine and more than a minute on a busy one.
+ */
+export const WORKER_START_DEADLINE_MS = 180_000;
+
 export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [LOCKSTEP_BIN, 'worker', '--task-queue', taskQueue], {
     env: { ...process.env, LOCKSTEP_LOG_LEVEL: 'info', ...env },
@@ -26,7 +32,7 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
       return output.includes('lockstep worker: polling');
     },
     'the worker process to poll',
-    60_000,
+    WORKER_START_DEADLINE_MS,
   );
   return {
     child,
