@@ -12,9 +12,10 @@ import { CommandTarget, ProcessTarget, type Target } from '../../src/manifest/sc
 import { createCommandTarget } from '../../src/targets/commandTarget';
 import { createProcessTarget, processStatePath, stopAllProcesses } from '../../src/targets/processTarget';
 import { FakeFleet } from '../support/fakeFleet';
-import { freePort } from '../support/ports';
 import { waitFor } from '../support/waitFor';
-import { isRunning, killQuietly, stepContext } from '../targets/processChecks';
+import { killQuietly, stepContext } from '../targets/processChecks';
+import { freePort } from '../../src/net/tcpPorts';
+import { isProcessAlive } from '../../src/targets/processGroup';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'targets');
 const children: ChildProcess[] = [];
@@ -47,17 +48,20 @@ function deployInDoomedProcess(target: Target, env: { stateDir: string; baseDir:
 describe('idempotent targets: a deploy repeated with the same idempotency key after its worker died', () => {
   test('command: the repeat waits for the orphaned deploy command, finds the version applied, and does nothing (applied once)', async () => {
     const fleet = new FakeFleet({ payments: '1.0.0' });
-    fleet.env.DEPLOY_DELAY_MS = '1500';
+    fleet.hold('deploy', 'payments'); // the orphaned deploy runs on until the repeat is waiting for it
     const target = CommandTarget.parse(fleet.service('payments', '2.0.0').target);
     const stateDir = mkdtempSync(join(tmpdir(), 'lockstep-idempotent-command-'));
     const key = 'release/test/r1:payments:deploy';
     const doomed = deployInDoomedProcess(target, { stateDir, baseDir: fleet.dir, service: 'payments', version: '2.0.0', key });
-    await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start payments')), 'the deploy command to start', 30_000);
+    await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start payments')), 'the deploy command to start');
     await doomed.kill(); // the deploy command itself runs on, orphaned (its own process group)
 
     const retry = createCommandTarget(target, { stateDir });
     const ctx = stepContext({ baseDir: fleet.dir, service: 'payments', releaseId: 'crashing-worker', environment: 'test', idempotencyKey: key });
-    const repeated = await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' });
+    const repeating = retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' });
+    await waitFor(() => ctx.heartbeats() > 0, 'the repeat to wait for the orphaned deploy');
+    fleet.letGo('deploy', 'payments');
+    const repeated = await repeating;
     expect(repeated).toEqual({ noop: true, stdoutTail: '', stderrTail: '' });
     expect(await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' })).toEqual({ noop: true, stdoutTail: '', stderrTail: '' });
     expect(fleet.version('payments')).toBe('2.0.0');
@@ -71,7 +75,7 @@ describe('idempotent targets: a deploy repeated with the same idempotency key af
     const port = await freePort();
     const target = ProcessTarget.parse({ kind: 'process', start: ['./http-service.js', String(port), '{{version}}'] });
     const doomed = deployInDoomedProcess(target, { stateDir, baseDir: FIXTURES, service: 'payments', version: '2.0.0', key: 'r2:payments:deploy' });
-    await waitFor(() => doomed.output().includes('"noop":false'), 'the deploy to finish in the doomed process', 30_000);
+    await waitFor(() => doomed.output().includes('"noop":false'), 'the deploy to finish in the doomed process');
     await doomed.kill();
     const served = await waitFor(() => versionServedOn(port), 'the service to answer');
 
@@ -87,21 +91,24 @@ describe('idempotent targets: a deploy repeated with the same idempotency key af
     const stateDir = mkdtempSync(join(tmpdir(), 'lockstep-idempotent-process-'));
     processStateDirs.push(stateDir);
     const port = await freePort();
-    // the old version ignores SIGTERM: stopping it takes the whole stopTimeout, the window in which the worker dies
-    const target = ProcessTarget.parse({ kind: 'process', start: ['./http-service.js', String(port), '{{version}}'], env: { SERVICE_IGNORE_TERM: '1' }, stopTimeout: '1s' });
+    // the old version ignores SIGTERM: stopping it takes the whole stopTimeout, the window in which the
+    // worker dies; the doomed worker's window is an hour, so the kill lands in it however slow the machine
+    const spec = { kind: 'process', start: ['./http-service.js', String(port), '{{version}}'], env: { SERVICE_IGNORE_TERM: '1' } } as const;
+    const target = ProcessTarget.parse({ ...spec, stopTimeout: '1s' });
+    const slowToStop = ProcessTarget.parse({ ...spec, stopTimeout: '1h' });
     const ctx = stepContext({ baseDir: FIXTURES, service: 'payments', environment: 'test', idempotencyKey: 'r3:payments:deploy' });
     await createProcessTarget(target, { stateDir }).deploy(ctx, { version: '1.0.0', previousVersion: '' });
     const v1 = await waitFor(() => versionServedOn(port), 'version 1 to answer');
 
-    const doomed = deployInDoomedProcess(target, { stateDir, baseDir: FIXTURES, service: 'payments', version: '2.0.0', key: 'r3:payments:deploy' });
-    await waitFor(() => logOf(stateDir, 'payments').includes('ignoring SIGTERM'), 'the doomed deploy to be stopping version 1', 30_000);
+    const doomed = deployInDoomedProcess(slowToStop, { stateDir, baseDir: FIXTURES, service: 'payments', version: '2.0.0', key: 'r3:payments:deploy' });
+    await waitFor(() => logOf(stateDir, 'payments').includes('ignoring SIGTERM'), 'the doomed deploy to be stopping version 1');
     await doomed.kill();
-    expect(isRunning(v1.pid)).toBe(true); // half-done: the old version still runs, the new one never started
+    expect(isProcessAlive(v1.pid)).toBe(true); // half-done: the old version still runs, the new one never started
 
     const retry = createProcessTarget(target, { stateDir });
     expect((await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' })).noop).toBe(false);
     expect((await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' })).noop).toBe(true);
-    expect(isRunning(v1.pid)).toBe(false);
+    expect(isProcessAlive(v1.pid)).toBe(false);
     expect((await waitFor(() => versionServedOn(port), 'version 2 to answer')).version).toBe('2.0.0');
     expect(startsIn(stateDir, 'payments')).toEqual(['1.0.0', '2.0.0']);
   });

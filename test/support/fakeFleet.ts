@@ -16,7 +16,7 @@ export interface FakeServiceOptions {
   rollback?: boolean;
 }
 
-export type HeldAction = 'deploy' | 'rollback';
+export type HeldAction = 'deploy' | 'rollback' | 'health';
 
 type ServiceInput = ManifestInput['spec']['services'][number];
 
@@ -36,15 +36,15 @@ export class FakeFleet {
   }
 
   /**
-   * Holds every `deploy` (or `rollback`) of a service from now on: the script logs
-   * "deploy-start <service> ..." and waits until `letGo`. A race in a test is then decided by
-   * the test, not by how fast the machine is.
+   * Holds every `deploy` (`rollback`, `health`) of a service from now on: the script logs
+   * "deploy-start <service> ..." ("rollback-start", "health-start") and waits until `letGo`. A
+   * race in a test is then decided by the test, not by how fast the machine is.
    */
   hold(action: HeldAction, name: string): void {
     writeFileSync(this.holdFile(action, name), '');
   }
 
-  /** Lets a held `deploy` (or `rollback`) of a service go on, and later ones run without waiting. */
+  /** Lets a held action of a service go on, and later ones run without waiting. */
   letGo(action: HeldAction, name: string): void {
     rmSync(this.holdFile(action, name), { force: true });
   }
