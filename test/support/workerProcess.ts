@@ -26,14 +26,19 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
-      return output.includes('lockstep worker: polling');
-    },
-    'the worker process to poll',
-    WORKER_START_DEADLINE_MS,
-  );
+  try {
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
+        return output.includes('lockstep worker: polling');
+      },
+      'the worker process to poll',
+      WORKER_START_DEADLINE_MS,
+    );
+  } catch (err) {
+    child.kill('SIGKILL'); // not left running after the test gave up on it
+    throw new Error(`${(err as Error).message}; its output:\n${output}`);
+  }
   return {
     child,
     output: () => output,
