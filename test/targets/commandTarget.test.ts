@@ -68,7 +68,10 @@ test('deploy passes every LOCKSTEP_* variable and the manifest env, then the ver
   expect(output.stdoutTail).toContain('deploy applied 2.4.0');
   const deploy = calls().find((c) => c.action === 'deploy')!;
   expect(deploy.args).toEqual(['deploy', 'payments']);
+  // the command inherits the worker's environment (the test run sets LOCKSTEP_WORKFLOW_BUNDLE there)
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LOCKSTEP_')));
   expect(deploy.env).toEqual({
+    ...inherited,
     LOCKSTEP_ACTION: 'deploy',
     LOCKSTEP_SERVICE: 'payments',
     LOCKSTEP_VERSION: '2.4.0',
