@@ -8,6 +8,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   globalSetup: '<rootDir>/test/globalSetup.ts',
   globalTeardown: '<rootDir>/test/globalTeardown.ts',
-  testTimeout: 120000,
+  // a hang guard, not a speed limit: a test that starts worker processes on a busy machine takes minutes
+  testTimeout: 300000,
   maxWorkers: 2,
 };

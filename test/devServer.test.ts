@@ -4,7 +4,7 @@
  * resolution fails loudly when it cannot find a binary.
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { createConnection, createServer, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -17,6 +17,8 @@ import {
   LockstepStatus,
 } from '../src/temporal/searchAttributes';
 import { resolveTemporalCli } from '../src/temporal/temporalCli';
+import { acceptsConnections } from '../src/net/tcpPorts';
+import { isProcessAlive } from '../src/targets/processGroup';
 import { waitFor } from './support/waitFor';
 
 let scratch: string;
@@ -26,29 +28,6 @@ beforeAll(() => {
 afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
-
-function tcpAccepts(address: string): Promise<boolean> {
-  const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
-  return new Promise((resolve) => {
-    const socket = createConnection({ host, port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(1_000, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 test("the suite's server has the four Lockstep search attributes with their types", async () => {
   const address = process.env.TEMPORAL_ADDRESS;
@@ -79,19 +58,19 @@ test('a second server on a SQLite file starts, answers, serves the Web UI, and i
     expect(server.address).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(server.address).not.toBe(process.env.TEMPORAL_ADDRESS);
     expect(server.namespace).toBe('default');
-    expect(processExists(server.pid)).toBe(true);
+    expect(isProcessAlive(server.pid)).toBe(true);
     expect(await isServerReachable(server.address, 5_000)).toBe(true);
     expect(existsSync(dbFilename)).toBe(true);
     const uiUrl = server.uiUrl!;
     expect(uiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    await waitFor(async () => (await fetch(uiUrl)).ok, `the Web UI at ${uiUrl}`, 15_000, 100);
+    await waitFor(async () => (await fetch(uiUrl)).ok, `the Web UI at ${uiUrl}`, undefined, 100);
 
     const { address, pid } = server;
     await server.stop();
     await server.stop(); // idempotent
     server = undefined;
-    expect(await tcpAccepts(address)).toBe(false);
-    await waitFor(() => !processExists(pid), `process ${pid} to be gone`, 5_000);
+    expect(await acceptsConnections(Number(address.split(':').at(-1)), address.slice(0, address.lastIndexOf(':')))).toBe(false);
+    await waitFor(() => !isProcessAlive(pid), `process ${pid} to be gone`);
     expect(await isServerReachable(address, 1_000)).toBe(false);
   } finally {
     await server?.stop();

@@ -2,6 +2,7 @@
  * The worker that runs release workflows and their activities on task queue `lockstep`.
  * Activities come from a factory so tests can hand in their own targets and probes.
  */
+import { readFile } from 'node:fs/promises';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities, type ReleaseActivities } from '../activities';
 import { createTarget } from '../src/targets/createTarget';
@@ -21,16 +22,29 @@ export function defaultActivities(logger: Logger): ReleaseActivities {
   });
 }
 
+/**
+ * A file holding the code `bundleWorkflowCode` made from this same tree: the test suite bundles once
+ * (test/globalSetup.ts) for all its worker processes, sparing each one a bundling that takes a
+ * minute on a busy machine.
+ */
+export const PREBUILT_BUNDLE_ENV = 'LOCKSTEP_WORKFLOW_BUNDLE';
+
 let bundle: Promise<WorkflowBundle> | undefined;
-/** The workflow code bundled once per process. */
+/** The workflow code bundled once per process (or read from $LOCKSTEP_WORKFLOW_BUNDLE). */
 export function releaseWorkflowBundle(): Promise<WorkflowBundle> {
-  bundle ??= bundleWorkflowCode({
+  const prebuilt = process.env[PREBUILT_BUNDLE_ENV];
+  bundle ??= prebuilt ? readFile(prebuilt, 'utf8').then((code) => ({ code })) : bundleReleaseWorkflows();
+  return bundle;
+}
+
+/** Bundles the release workflows and the payload converter they use. */
+export function bundleReleaseWorkflows(): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     payloadConverterPath: PAYLOAD_CONVERTER_PATH,
     logger: quietBundlerLogger,
     webpackConfigHook: compileOwnSources, // an installed copy's workflows are under node_modules/lockstep
   });
-  return bundle;
 }
 
 const noop = (): void => undefined;

@@ -9,12 +9,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdirSync, openSync, type WriteStream } from 'node:fs';
-import { createConnection, createServer, isIPv6 } from 'node:net';
+import { createServer, isIPv6 } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { SearchAttributeType } from '@temporalio/common';
 // Not re-exported from the package index; the SDK's own converter from type names to the proto enum.
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
+import { acceptsConnections, freePort } from '../net/tcpPorts';
 import { SEARCH_ATTRIBUTE_TYPES } from './searchAttributes';
 import { resolveTemporalCli } from './temporalCli';
 
@@ -229,7 +230,7 @@ async function waitUntilReady(t: ReadinessTarget): Promise<void> {
 
   for (;;) {
     check();
-    if (await tcpAccepts(t.host, t.port, 500)) break;
+    if (await acceptsConnections(t.port, t.host, 500)) break;
     await pause(50);
   }
   let connection: Connection | undefined;
@@ -354,18 +355,6 @@ class LineTail {
   }
 }
 
-/** A port the OS says is free on `ip` right now (listen on port 0, read it, close). */
-async function freePort(ip: string): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, ip, () => {
-      const { port } = server.address() as { port: number }; // a TCP listener's address is an object
-      server.close(() => resolvePort(port));
-    });
-  });
-}
-
 async function assertPortFree(port: number, ip: string, what: string): Promise<void> {
   const problem = await new Promise<NodeJS.ErrnoException | undefined>((resolveCheck) => {
     const server = createServer();
@@ -377,19 +366,6 @@ async function assertPortFree(port: number, ip: string, what: string): Promise<v
     throw new Error(`port ${port} on ${ip} (${what}) is already in use: is another Temporal server or \`lockstep dev\` running? Choose another port.`);
   }
   throw new Error(`cannot use port ${port} on ${ip} (${what}): ${problem.message}`);
-}
-
-function tcpAccepts(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolveOpen) => {
-    const socket = createConnection({ host, port });
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolveOpen(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
 }
 
 /** Resolves true if `promise` settles within `ms`, false otherwise. */

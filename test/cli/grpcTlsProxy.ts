@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { connect, createSecureServer, type IncomingHttpHeaders, type ServerHttp2Session } from 'node:http2';
+import { connect, createSecureServer, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,8 +75,16 @@ export interface GrpcTlsProxy {
 const NOT_FORWARDED = new Set([':authority', ':scheme', ':method', ':path', 'connection', 'host']);
 
 export async function startGrpcTlsProxy(opts: GrpcTlsProxyOptions): Promise<GrpcTlsProxy> {
-  const upstream = connect(`http://${opts.upstream}`);
-  upstream.on('error', () => undefined); // surfaces on the proxied streams
+  // One HTTP/2 session to the test server, opened again when it has closed: the server may end an
+  // idle one while earlier tests run, and a slow machine makes that more likely.
+  let upstream: ClientHttp2Session | undefined;
+  const upstreamSession = (): ClientHttp2Session => {
+    if (!upstream || upstream.closed || upstream.destroyed) {
+      upstream = connect(`http://${opts.upstream}`);
+      upstream.on('error', () => undefined); // surfaces on the proxied streams
+    }
+    return upstream;
+  };
   const sessions = new Set<ServerHttp2Session>();
   const server = createSecureServer({
     key: readFileSync(opts.pki.serverKey),
@@ -97,7 +105,14 @@ export async function startGrpcTlsProxy(opts: GrpcTlsProxyOptions): Promise<Grpc
     }
     const forwarded: Record<string, string | string[]> = { ':method': 'POST', ':path': headers[':path'] ?? '/' };
     for (const [name, value] of Object.entries(headers)) if (!NOT_FORWARDED.has(name) && value !== undefined) forwarded[name] = value;
-    const call = upstream.request(forwarded);
+    let call: ClientHttp2Stream;
+    try {
+      call = upstreamSession().request(forwarded);
+    } catch (err) {
+      // the session went away between the check and the request: say so as gRPC would
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': `test proxy: ${String(err)}` }, { endStream: true });
+      return;
+    }
     let trailers: Record<string, string | string[]> = {};
     call.on('trailers', (t) => (trailers = t as Record<string, string | string[]>));
     call.on('response', (response) => {
@@ -119,7 +134,7 @@ export async function startGrpcTlsProxy(opts: GrpcTlsProxyOptions): Promise<Grpc
     address: `127.0.0.1:${port}`,
     async close() {
       for (const session of sessions) session.destroy();
-      upstream.close();
+      upstream?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

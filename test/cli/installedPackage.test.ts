@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { runProcess } from '../support/runCli';
-import { freePort, isPortOpen } from '../support/ports';
+import { acceptsConnections, freePort } from '../../src/net/tcpPorts';
 import { waitFor } from '../support/waitFor';
 import { resolveTemporalCli } from '../../src/temporal/temporalCli';
 
@@ -87,7 +87,7 @@ function startInstalled(args: string[]): { child: ChildProcess; output: () => st
 
 test('an installed copy runs --version, dev, worker and release --wait from another directory', async () => {
   const version = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { version: string }).version;
-  const v = await runProcess(lockstep, ['--version'], env, 60_000, team);
+  const v = await runProcess(lockstep, ['--version'], env, 60_000, undefined, team);
   expect({ code: v.code, stdout: v.stdout }).toEqual({ code: 0, stdout: `${version}\n` });
 
   // `lockstep dev`: the embedded server and a worker; a release on it; Ctrl-C stops both
@@ -96,7 +96,7 @@ test('an installed copy runs --version, dev, worker and release --wait from anot
   const dev = startInstalled(['dev', '--port', String(port), '--ui-port', String(uiPort)]);
   try {
     await waitFor(() => dev.output().includes('Ctrl-C stops'), `lockstep dev to be ready (output so far: ${dev.output()})`, 180_000, 200);
-    const release = await runProcess(lockstep, ['release', 'release-dev.yaml', '--wait', '--address', `127.0.0.1:${port}`], env, 180_000, team);
+    const release = await runProcess(lockstep, ['release', 'release-dev.yaml', '--wait', '--address', `127.0.0.1:${port}`], env, 180_000, undefined, team);
     expect({ code: release.code, stderr: release.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     expect(release.stdout).toMatch(/Succeeded/);
     expect(deploysLogged()).toEqual(['deploy api 1.2.0 (dev)', 'deploy web 1.2.0 (dev)']);
@@ -106,7 +106,7 @@ test('an installed copy runs --version, dev, worker and release --wait from anot
     dev.child.kill('SIGINT');
   }
   expect(await dev.exited).toBe(0);
-  expect(await isPortOpen(port)).toBe(false);
+  expect(await acceptsConnections(port)).toBe(false);
 
   // `lockstep worker` against the suite's server, on a task queue of its own; a release there
   const taskQueue = `installed-${randomUUID()}`;
@@ -114,7 +114,7 @@ test('an installed copy runs --version, dev, worker and release --wait from anot
   const worker = spawn(lockstep, ['worker'], { cwd: team, env: { ...process.env, ...suite }, stdio: ['ignore', 'ignore', 'pipe'] });
   const workerExited = new Promise<number | null>((r) => worker.once('exit', (code) => r(code)));
   try {
-    const release = await runProcess(lockstep, ['release', 'release-suite.yaml', '--wait'], suite, 240_000, team);
+    const release = await runProcess(lockstep, ['release', 'release-suite.yaml', '--wait'], suite, 240_000, undefined, team);
     expect(release.code).toBe(0);
     expect(deploysLogged().slice(2)).toEqual(['deploy api 1.2.0 (suite)', 'deploy web 1.2.0 (suite)']);
   } finally {

@@ -23,8 +23,7 @@ function json(result: CliResult): any { // eslint-disable-line @typescript-eslin
 
 test('release, pause, resume, approve, abort, status, report, list and plan print JSON', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1', c: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '1500';
-  fleet.env.DEPLOY_DELAY_FOR = 'a';
+  fleet.hold('deploy', 'a'); // a deploys until the pause has landed
   const id = `json-${randomUUID().slice(0, 8)}`;
   const workflowId = `release/test/${id}`;
   const file = fleet.writeManifest(
@@ -44,6 +43,7 @@ test('release, pause, resume, approve, abort, status, report, list and plan prin
 
   expect(json(await runCli(['pause', `test/${id}`, '--json'], env))).toEqual({ workflowId, action: 'pause', answer: 'pause sent' });
   await waitFor(async () => (await handle.query(statusQuery)).status === 'Paused', 'Paused');
+  fleet.letGo('deploy', 'a');
   expect(json(await runCli(['resume', `test/${id}`, '--json'], env))).toEqual({ workflowId, action: 'resume', answer: 'resume sent' });
   await waitFor(async () => (await handle.query(statusQuery)).status === 'AwaitingApproval', 'gate ok');
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { FakeFleet } from '../support/fakeFleet';
 import { runCli, type CliResult } from '../support/runCli';
 import { workerProcessSuite } from '../support/workerProcessSuite';
+import { WORKER_START_DEADLINE_MS } from '../support/workerProcess';
 import { waitFor } from '../support/waitFor';
 import { statusQuery } from '../../workflows/messages';
 import type { ReleaseReport } from '../../src/release/releaseReport';
@@ -42,8 +43,7 @@ const resultOf = (workflowId: string): Promise<ReleaseReport> => suite.client.wo
 
 test('abort during a deploy: the deploy in flight is cancelled and everything touched rolls back', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '60000';
-  fleet.env.DEPLOY_DELAY_FOR = 'b';
+  fleet.hold('deploy', 'b'); // never let go: only the abort ends it
   const workflowId = await release(manifestIn(fleet, environmentFor('abort-deploy'), 'r1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })]));
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b deploying');
   const abort = await runCli(['abort', workflowId, '--reason', 'wrong build'], env);
@@ -60,12 +60,13 @@ test('abort during a deploy: the deploy in flight is cancelled and everything to
 test('abort during a rollback: answered "rollback already under way"; the rollback goes on unchanged', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1' });
   fleet.env.UNHEALTHY = 'b@2';
-  fleet.env.ROLLBACK_DELAY_MS = '1500';
+  fleet.hold('rollback', 'b'); // the rollback is under way until the abort has been answered
   const workflowId = await release(manifestIn(fleet, environmentFor('abort-rollback'), 'r1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })]));
   await waitFor(() => fleet.events().some((e) => e.startsWith('rollback-start b')), 'the rollback to run');
   const abort = await runCli(['abort', workflowId, '--reason', 'make it stop'], env);
   expect(abort.code).toBe(0);
   expect(abort.stdout).toBe(`${workflowId}: rollback already under way\n`);
+  fleet.letGo('rollback', 'b');
   const report = await resultOf(workflowId);
   expect(report.status).toBe('RolledBack');
   expect(report.abort).toBeUndefined(); // the abort changed nothing
@@ -76,7 +77,7 @@ test('abort during a rollback: answered "rollback already under way"; the rollba
 
 test('approve after the gate timed out is refused with the reason, and the release rolls back', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1' });
-  fleet.env.ROLLBACK_DELAY_MS = '3000';
+  fleet.hold('rollback', 'a'); // the release is rolling back until the late approval has been answered
   const workflowId = await release(
     manifestIn(fleet, environmentFor('gate-timeout'), 'r1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })], {
       gates: [{ name: 'prod-ok', before: ['b'], approvers: ['alice'], timeout: '1s' }],
@@ -86,6 +87,7 @@ test('approve after the gate timed out is refused with the reason, and the relea
   const late = await runCli(['approve', workflowId, '--gate', 'prod-ok', '--by', 'alice'], env);
   expect(late.code).toBe(1);
   expect(late.stderr).toBe('lockstep: refused: gate "prod-ok" timed out; the release is rolling back\n');
+  fleet.letGo('rollback', 'a');
   const report = await resultOf(workflowId);
   expect(report.status).toBe('RolledBack');
   expect(report.gates[0]).toMatchObject({ status: 'timedOut' });
@@ -120,9 +122,8 @@ test('pause, then abort while paused: nothing new starts, even once approved, an
 
 test('two aborts at once: one is accepted, the other is told the rollback is under way', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '60000';
-  fleet.env.DEPLOY_DELAY_FOR = 'b';
-  fleet.env.ROLLBACK_DELAY_MS = '1500';
+  fleet.hold('deploy', 'b'); // never let go: the abort ends it
+  fleet.hold('rollback', 'a'); // the rollback is under way until both aborts have been answered
   const workflowId = await release(manifestIn(fleet, environmentFor('two-aborts'), 'r1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })]));
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b deploying');
   const answers: CliResult[] = await Promise.all([
@@ -132,6 +133,7 @@ test('two aborts at once: one is accepted, the other is told the rollback is und
   expect(answers.map((a) => a.code)).toEqual([0, 0]);
   const said = answers.map((a) => a.stdout.replace(`${workflowId}: `, '').trim()).sort();
   expect(said).toEqual(['abort accepted: rolling back', 'rollback already under way']);
+  fleet.letGo('rollback', 'a');
   const report = await resultOf(workflowId);
   expect(report.status).toBe('RolledBack');
   const accepted = answers.findIndex((a) => a.stdout.includes('abort accepted'));
@@ -187,11 +189,11 @@ test('a worker killed while a release holds the environment: a new worker finish
   const killEnv = { LOCKSTEP_TASK_QUEUE: queue };
   const doomed = await suite.start(queue);
   const fleet = new FakeFleet({ a: '1', b: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '2000';
-  fleet.env.DEPLOY_DELAY_FOR = 'a';
+  fleet.hold('deploy', 'a'); // k1 holds the environment until the worker has been replaced
   const environment = environmentFor('killed');
   const start = async (id: string, service: string) => {
-    const out = await runCli(['release', manifestIn(fleet, environment, id, [fleet.service(service, '2')]), '--json'], killEnv);
+    // the held deploy outlives its worker; a timeout above the hold keeps it one run, not a killed orphan and a retry
+    const out = await runCli(['release', manifestIn(fleet, environment, id, [fleet.service(service, '2', { timeout: '5m' })]), '--json'], killEnv);
     expect(out.code).toBe(0);
     return JSON.parse(out.stdout).workflowId as string;
   };
@@ -201,12 +203,13 @@ test('a worker killed while a release holds the environment: a new worker finish
   await waitStatus(queued, 'Queued');
   await doomed.kill();
   await suite.start(queue);
+  fleet.letGo('deploy', 'a');
   expect((await resultOf(holder)).status).toBe('Succeeded');
   expect((await resultOf(queued)).status).toBe('Succeeded');
   expect(fleet.applied()).toEqual(['deploy a 2', 'deploy b 2']);
   const final = await runCli(['status', queued, '--json'], killEnv);
   expect(JSON.parse(final.stdout).status).toBe('Succeeded');
-}, 90_000);
+}, 2 * WORKER_START_DEADLINE_MS + 120_000); // a hang guard: two worker processes start inside the test
 
 test('last resort, a terminated release: status and list say so, and the queued release gets the environment', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1' });

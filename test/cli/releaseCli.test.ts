@@ -175,8 +175,7 @@ test('plan prints the deploy order and the compensation order', async () => {
 
 test('status --json shows the live release: top-level status and each service with its versions', async () => {
   const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
-  fleet.env.DEPLOY_DELAY_MS = '60000';
-  fleet.env.DEPLOY_DELAY_FOR = 'b';
+  fleet.hold('deploy', 'b'); // deploying until the abort
   const id = `cli-status-${randomUUID().slice(0, 8)}`;
   const file = fleet.writeManifest(fleet.manifest(id, [fleet.service('a', '2.0.0'), fleet.service('b', '2.0.0', { dependsOn: ['a'] })]));
   const started = await runCli(['release', file, '--json'], env);

@@ -30,8 +30,7 @@ async function cli(...args: string[]): Promise<string> {
 
 test('pause, resume, query status and abort with `temporal workflow ...`; list finds it by every search attribute', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1', c: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '1500';
-  fleet.env.DEPLOY_DELAY_FOR = 'a';
+  fleet.hold('deploy', 'a'); // a deploys until the pause has landed, however long the Temporal CLI takes
   const id = `interop-${randomUUID().slice(0, 8)}`;
   const manifest = fleet.manifest(id, fleet.chain(['a', 'b', 'c'], '2'), {
     gates: [{ name: 'hold', before: ['c'], timeout: '5m' }], // keeps the release running until the abort
@@ -45,6 +44,8 @@ test('pause, resume, query status and abort with `temporal workflow ...`; list f
 
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start a')), 'a to start');
   await cli('workflow', 'signal', '--workflow-id', workflowId, '--name', 'pause');
+  await waitFor(async () => (await status()).status === 'Paused', 'the Temporal CLI to see Paused while a deploys');
+  fleet.letGo('deploy', 'a');
   // paused: the step in flight (a) finishes, nothing new starts
   await waitFor(async () => {
     const s = await status();

@@ -2,7 +2,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createHttpProbe } from '../../src/probes/http/httpProbe';
-import { freePort } from '../targets/processChecks';
+import { freePort } from '../../src/net/tcpPorts';
 
 type Handler = (res: ServerResponse) => void;
 let handler: Handler;

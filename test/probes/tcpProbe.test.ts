@@ -1,7 +1,7 @@
 /** The TCP probe against a real listener on 127.0.0.1. */
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createTcpProbe } from '../../src/probes/tcp/tcpProbe';
-import { freePort } from '../targets/processChecks';
+import { freePort } from '../../src/net/tcpPorts';
 
 const never = new AbortController().signal;
 let server: Server | undefined;

@@ -25,9 +25,11 @@ function maxConcurrentDeploys(events: string[]): number {
 
 test('maxParallel bounds concurrent deploys; independent services do overlap', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1', c: '1', d: '1', e: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '700';
   const names = ['a', 'b', 'c', 'd', 'e'];
+  for (const n of names) fleet.hold('deploy', n); // the first two overlap until both have started
   const { handle } = await start(fleet, fleet.manifest('parallel-1', names.map((n) => fleet.service(n, '2', { health: false })), { maxParallel: 2 }));
+  await waitFor(() => fleet.events().filter((e) => e.startsWith('deploy-start ')).length === 2, 'two deploys to start');
+  for (const n of names) fleet.letGo('deploy', n);
   expect((await handle.result()).status).toBe('Succeeded');
   expect(maxConcurrentDeploys(fleet.events())).toBe(2);
 });
@@ -76,11 +78,12 @@ test('a gate that times out rolls back what was done, or ends Rejected when noth
 
 test('pause lets the step in flight finish and starts nothing new until resume', async () => {
   const fleet = new FakeFleet({ a: '1', b: '1' });
-  fleet.env.DEPLOY_DELAY_MS = '1500';
-  fleet.env.DEPLOY_DELAY_FOR = 'a';
+  fleet.hold('deploy', 'a'); // a deploys until the pause has landed
   const { handle } = await start(fleet, fleet.manifest('pause-1', [fleet.service('a', '2'), fleet.service('b', '2', { dependsOn: ['a'] })]));
   await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start a')), 'a to start');
   await handle.signal(pauseSignal);
+  await waitFor(async () => (await handle.query(statusQuery)).status === 'Paused', 'Paused while a deploys');
+  fleet.letGo('deploy', 'a');
   await waitFor(async () => {
     const s = await handle.query(statusQuery);
     return s.status === 'Paused' && s.services[0]!.status === 'Succeeded';

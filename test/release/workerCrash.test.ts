@@ -14,15 +14,15 @@ const suite = workerProcessSuite();
 
 test('a worker killed mid-deploy: another worker completes the release, each deploy applied once', async () => {
   const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
-  fleet.env.DEPLOY_DELAY_MS = '4000';
-  fleet.env.DEPLOY_DELAY_FOR = 'b';
+  fleet.hold('deploy', 'b'); // until the worker running it has been killed and replaced
   const manifest = fleet.manifest('crash-1', fleet.chain(['a', 'b', 'c'], '2.0.0'));
   await suite.start(taskQueue);
   const started = await startRelease(suite.client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
 
-  await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b to start deploying', 60_000);
+  await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b to start deploying');
   await suite.workers[0]!.kill();
   await suite.start(taskQueue);
+  fleet.letGo('deploy', 'b');
 
   const report = await started.handle.result();
   expect(report.status).toBe('Succeeded');

@@ -168,9 +168,7 @@ test(`the table has at least 30 malformed manifests (${cases.length})`, () => {
 describe('malformed manifests, through the loader', () => {
   const rows = cases.map(([what, input, expected]) => [what, expected, input] as const);
   test.each(rows)('%s: refused with exactly %j', (_what, expected, input) => {
-    const started = performance.now();
     expect(problemsOf(input)).toEqual(expected);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 

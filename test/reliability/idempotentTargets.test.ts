@@ -12,9 +12,10 @@ import { CommandTarget, ProcessTarget, type Target } from '../../src/manifest/sc
 import { createCommandTarget } from '../../src/targets/command/commandTarget';
 import { createProcessTarget, processStatePath, stopAllProcesses } from '../../src/targets/process/processTarget';
 import { FakeFleet } from '../support/fakeFleet';
-import { freePort } from '../support/ports';
 import { waitFor } from '../support/waitFor';
-import { isRunning, killQuietly, stepContext } from '../targets/processChecks';
+import { killQuietly, stepContext } from '../targets/processChecks';
+import { freePort } from '../../src/net/tcpPorts';
+import { isProcessAlive } from '../../src/targets/processGroup';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'targets');
 const children: ChildProcess[] = [];
@@ -47,17 +48,20 @@ function deployInDoomedProcess(target: Target, env: { stateDir: string; baseDir:
 describe('idempotent targets: a deploy repeated with the same idempotency key after its worker died', () => {
   test('command: the repeat waits for the orphaned deploy command, finds the version applied, and does nothing (applied once)', async () => {
     const fleet = new FakeFleet({ payments: '1.0.0' });
-    fleet.env.DEPLOY_DELAY_MS = '1500';
+    fleet.hold('deploy', 'payments'); // the orphaned deploy runs on until the repeat is waiting for it
     const target = CommandTarget.parse(fleet.service('payments', '2.0.0').target);
     const stateDir = mkdtempSync(join(tmpdir(), 'lockstep-idempotent-command-'));
     const key = 'release/test/r1:payments:deploy';
     const doomed = deployInDoomedProcess(target, { stateDir, baseDir: fleet.dir, service: 'payments', version: '2.0.0', key });
-    await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start payments')), 'the deploy command to start', 30_000);
+    await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start payments')), 'the deploy command to start');
     await doomed.kill(); // the deploy command itself runs on, orphaned (its own process group)
 
     const retry = createCommandTarget(target, { stateDir });
     const ctx = stepContext({ baseDir: fleet.dir, service: 'payments', releaseId: 'crashing-worker', environment: 'test', idempotencyKey: key });
-    const repeated = await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' });
+    const repeating = retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' });
+    await waitFor(() => ctx.heartbeats() > 0, 'the repeat to wait for the orphaned deploy');
+    fleet.letGo('deploy', 'payments');
+    const repeated = await repeating;
     expect(repeated).toEqual({ noop: true, stdoutTail: '', stderrTail: '' });
     expect(await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' })).toEqual({ noop: true, stdoutTail: '', stderrTail: '' });
     expect(fleet.version('payments')).toBe('2.0.0');
@@ -71,7 +75,7 @@ describe('idempotent targets: a deploy repeated with the same idempotency key af
     const port = await freePort();
     const target = ProcessTarget.parse({ kind: 'process', start: ['./http-service.js', String(port), '{{version}}'] });
     const doomed = deployInDoomedProcess(target, { stateDir, baseDir: FIXTURES, service: 'payments', version: '2.0.0', key: 'r2:payments:deploy' });
-    await waitFor(() => doomed.output().includes('"noop":false'), 'the deploy to finish in the doomed process', 30_000);
+    await waitFor(() => doomed.output().includes('"noop":false'), 'the deploy to finish in the doomed process');
     await doomed.kill();
     const served = await waitFor(() => versionServedOn(port), 'the service to answer');
 
@@ -87,12 +91,12 @@ describe('idempotent targets: a deploy repeated with the same idempotency key af
     // the old version ignores SIGTERM: stopping it takes the whole stopTimeout, the window in which the worker dies
     const { stateDir, port, target, v1 } = await workerKilledWhileStoppingVersion1({ SERVICE_IGNORE_TERM: '1' }, 'ignoring SIGTERM', 'r3');
     const ctx = stepContext({ baseDir: FIXTURES, service: 'payments', environment: 'test', idempotencyKey: 'r3:payments:deploy' });
-    expect(isRunning(v1.pid)).toBe(true); // half-done: the old version still runs, the new one never started
+    expect(isProcessAlive(v1.pid)).toBe(true); // half-done: the old version still runs, the new one never started
 
     const retry = createProcessTarget(target, { stateDir });
     expect((await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' })).noop).toBe(false);
     expect((await retry.deploy(ctx, { version: '2.0.0', previousVersion: '1.0.0' })).noop).toBe(true);
-    expect(isRunning(v1.pid)).toBe(false);
+    expect(isProcessAlive(v1.pid)).toBe(false);
     expect((await waitFor(() => versionServedOn(port), 'version 2 to answer')).version).toBe('2.0.0');
     expect(startsIn(stateDir, 'payments')).toEqual(['1.0.0', '2.0.0']);
   });
@@ -107,7 +111,7 @@ describe('a rollback after a deploy whose worker died half-way', () => {
     expect(await retry.current(rollbackCtx)).toBe('1.0.0'); // the state file still names 1.0.0, whose process is on its way out
 
     expect((await retry.rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(false);
-    expect(isRunning(v1.pid)).toBe(false);
+    expect(isProcessAlive(v1.pid)).toBe(false);
     const restored = await waitFor(() => versionServedOn(port), 'version 1 to answer again');
     expect(restored.version).toBe('1.0.0');
     expect(restored.pid).not.toBe(v1.pid);

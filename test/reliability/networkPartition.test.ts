@@ -40,17 +40,17 @@ describe('a network partition between the worker and one service, healed during 
     const proxy = await startFaultProxy(servicePort);
     proxies.push(proxy);
     const fleet = new FakeFleet({ db: '1.0.0', api: '1.0.0' });
-    fleet.env.ROLLBACK_DELAY_MS = '1500';
-    fleet.env.ROLLBACK_DELAY_FOR = 'db'; // the rollback takes a moment: time to heal the network in it
+    fleet.hold('rollback', 'db'); // the network is healed while db rolls back
     const manifest = fleet.manifest('partition', [fleet.service('db', '2.0.0'), fleet.service('api', '2.0.0', { dependsOn: ['db'] })]);
     manifest.spec.services[1]!.health = { http: { url: `http://127.0.0.1:${proxy.port}/healthz` }, interval: '100ms', timeout: '2s' };
 
     await proxy.cut('blackhole');
     const { handle } = await startRelease(worker.client, loadManifest(fleet.writeManifest(manifest)), worker.taskQueue);
-    await waitFor(async () => (await handle.query(statusQuery)).status === 'RollingBack', 'the release to roll back', 60_000);
+    await waitFor(async () => (await handle.query(statusQuery)).status === 'RollingBack', 'the release to roll back');
     const requestsDuringPartition = healthRequests;
     await waitFor(() => fleet.events().some((e) => e.startsWith('rollback-start db')), 'the rollback of db to start');
     await proxy.heal();
+    fleet.letGo('rollback', 'db');
     const report = await handle.result();
 
     expect(requestsDuringPartition).toBe(0); // nothing got through the partition

@@ -1,8 +1,9 @@
 /**
  * Property-based (fast-check): whatever the input — random YAML/JSON structures, random text and
  * bytes, mutations of a valid manifest — the loader either accepts it or throws a ManifestError
- * (never another exception), answers quickly, and the real CLI refuses what the loader refuses with
- * exit code 3 without starting a workflow.
+ * (never another exception), and the real CLI refuses what the loader refuses with exit code 3
+ * without starting a workflow. A hang or a blow-up in the loader shows as the test's timeout; no
+ * single load is timed (a busy machine would make that a test of the machine).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,6 @@ import { runCli } from '../support/runCli';
 import { validManifest, type ManifestObject } from '../support/validManifest';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-random-manifests-'));
-/** Far above what any input here needs (a few ms); a hang or a quadratic blow-up would exceed it. */
-const MAX_MS = 2_000;
 
 type Outcome = { accepted: true } | { accepted: false; problems: string[] };
 
@@ -25,7 +24,6 @@ type Outcome = { accepted: true } | { accepted: false; problems: string[] };
 function load(bytes: Buffer | string, name = 'random.yaml'): Outcome {
   const file = join(dir, name);
   writeFileSync(file, bytes);
-  const started = performance.now();
   try {
     loadManifest(file);
     return { accepted: true };
@@ -33,8 +31,6 @@ function load(bytes: Buffer | string, name = 'random.yaml'): Outcome {
     if (!(err instanceof ManifestError)) throw new Error(`the loader crashed instead of refusing: ${String(err)}`);
     expect(err.problems.length).toBeGreaterThan(0);
     return { accepted: false, problems: err.problems };
-  } finally {
-    expect(performance.now() - started).toBeLessThan(MAX_MS);
   }
 }
 

@@ -13,9 +13,9 @@ import type { ReleaseReport } from '../../src/release/releaseReport';
 import { startRelease } from '../../src/release/startRelease';
 import { startDevServer, type DevServer } from '../../src/temporal/devServer';
 import { FakeFleet } from '../support/fakeFleet';
-import { isPortOpen } from '../support/ports';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
 import { waitFor } from '../support/waitFor';
+import { acceptsConnections } from '../../src/net/tcpPorts';
 
 const dbFilename = join(mkdtempSync(join(tmpdir(), 'lockstep-restart-')), 'temporal.db');
 const logFile = join(__dirname, '..', '..', '.lockstep', 'restart-test-server.log');
@@ -39,15 +39,15 @@ describe('the Temporal server stopped and restarted on its SQLite file mid-relea
     client = new Client({ connection: await Connection.connect({ address }) });
 
     const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
-    fleet.env.DEPLOY_DELAY_MS = '2500';
-    fleet.env.DEPLOY_DELAY_FOR = 'b';
+    fleet.hold('deploy', 'b'); // until the server is down
     const manifest = fleet.manifest('server-restart', fleet.chain(['a', 'b', 'c'], '2.0.0'));
     const { workflowId } = await startRelease(client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
 
-    await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b to start deploying', 60_000);
+    await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start b')), 'b to start deploying');
     await server.stop();
-    expect(await isPortOpen(port)).toBe(false);
+    expect(await acceptsConnections(port)).toBe(false);
     // the deploy of b finishes while there is no server to report to
+    fleet.letGo('deploy', 'b');
     await waitFor(() => fleet.applied().includes('deploy b 2.0.0'), 'the deploy of b to finish with the server down');
     server = await startDevServer({ headless: true, dbFilename, logFile, port });
     expect(server.address).toBe(address);

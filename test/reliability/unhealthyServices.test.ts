@@ -10,7 +10,7 @@ import type { ReleaseReport } from '../../src/release/releaseReport';
 import { FakeFleet } from '../support/fakeFleet';
 import { ProcessFleet } from '../support/processFleet';
 import { startTestWorker, type TestWorker } from '../support/testWorker';
-import { isRunning } from '../targets/processChecks';
+import { isProcessAlive } from '../../src/targets/processGroup';
 
 const fleet = new ProcessFleet();
 let worker: TestWorker;
@@ -61,18 +61,20 @@ describe('a service that is down after its deploy', () => {
 
 describe('a service that answers slower than maxLatency', () => {
   test('each answer counts as unhealthy; RolledBack naming the latency, the old version runs again', async () => {
-    const search = await fleet.service('search', '2.0.0', { '2.0.0': { slowMs: 800 } }, { http: { url: '', maxLatency: '250ms' } });
+    // margins a busy machine cannot cross: 2.0.0 answers after 2.5 s, far above maxLatency; 1.0.0 answers
+    // at once, far below it (its verify probe after the rollback must pass)
+    const search = await fleet.service('search', '2.0.0', { '2.0.0': { slowMs: 2500 } }, { http: { url: '', maxLatency: '1s' }, timeout: '6s' });
     search.health!.http!.url = fleet.url('search', '/healthz');
     await fleet.deploy('search', '1.0.0');
     const report = await run(fleet.manifest('slow', [search]), 'slow.json');
 
     expect(report.status).toBe('RolledBack');
     expect(report.firstError).toMatchObject({ service: 'search', step: 'probe' });
-    expect(report.firstError!.message).toMatch(/^health probe of search failed: not healthy after 2s \(\d+ attempts?; last: HTTP 200 from http:\/\/127\.0\.0\.1:\d+\/healthz in (\d+ms|\d+(\.\d)?s), slower than maxLatency 250ms( \(attempt \d+ was still running at the timeout\))?\)$/);
+    expect(report.firstError!.message).toMatch(/^health probe of search failed: not healthy after 6s \(\d+ attempts?; last: HTTP 200 from http:\/\/127\.0\.0\.1:\d+\/healthz in (\d+ms|\d+(\.\d)?s), slower than maxLatency 1s( \(attempt \d+ was still running at the timeout\))?\)$/);
     expect(await runningVersion('search')).toEqual({ target: '1.0.0', served: '1.0.0' });
     expect(fleet.starts('search')).toEqual(['1.0.0', '2.0.0', '1.0.0']);
     // 2.0.0 did answer 200 every time; only its latency failed it
-    expect(fleet.healthAnswers('search', '2.0.0').length).toBeGreaterThanOrEqual(2);
+    expect(fleet.healthAnswers('search', '2.0.0').length).toBeGreaterThanOrEqual(1);
     expect(new Set(fleet.healthAnswers('search', '2.0.0'))).toEqual(new Set([200]));
   });
 });
@@ -110,7 +112,6 @@ describe('a health check that hangs', () => {
     fake.env.HANG_HEALTH = 'web@2.0.0';
     const manifest = fake.manifest('hung-probe', [fake.service('web', '2.0.0')]);
     manifest.spec.services[0]!.health!.timeout = '2s';
-    const started = Date.now();
     const report = await run(manifest, 'hung.json', fake);
 
     expect(report.status).toBe('RolledBack');
@@ -118,9 +119,8 @@ describe('a health check that hangs', () => {
     expect(report.firstError!.message).toBe('health probe of web failed: not healthy after 2s (1 attempt; last: attempt 1 did not finish before the timeout)');
     const pids = fake.hungHealthPids();
     expect(pids).toHaveLength(2); // the check and the grandchild it started, both ignoring SIGTERM
-    expect(pids.filter(isRunning)).toEqual([]);
+    expect(pids.filter(isProcessAlive)).toEqual([]);
     expect(fake.version('web')).toBe('1.0.0');
     expect(fake.applied()).toEqual(['deploy web 2.0.0', 'rollback web 1.0.0']);
-    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });

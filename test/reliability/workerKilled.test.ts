@@ -16,14 +16,19 @@ const suite = workerProcessSuite();
 const step = (report: ReleaseReport, service: string, name: string) =>
   report.services.find((s) => s.name === service)!.steps.find((s) => s.step === name)!;
 
-/** Starts the release on a worker process, kills that worker once `killWhen` holds, starts another. */
-async function releaseWithWorkerKilled(fleet: FakeFleet, manifest: unknown, killWhen: () => boolean, what: string): Promise<ReleaseReport> {
+/**
+ * Starts the release on a worker process, kills that worker once `killWhen` holds (the step is
+ * held there by the fleet), starts another, then lets the held step go.
+ */
+async function releaseWithWorkerKilled(fleet: FakeFleet, manifest: unknown, held: Parameters<FakeFleet['hold']>, killWhen: () => boolean, what: string): Promise<ReleaseReport> {
   const taskQueue = `killed-${randomUUID()}`;
   const first = await suite.start(taskQueue);
+  fleet.hold(...held);
   const started = await startRelease(suite.client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
-  await waitFor(killWhen, what, 60_000);
+  await waitFor(killWhen, what);
   await first.kill();
   await suite.start(taskQueue);
+  fleet.letGo(...held);
   return started.handle.result();
 }
 
@@ -32,13 +37,15 @@ async function releaseWithWorkerKilled(fleet: FakeFleet, manifest: unknown, kill
 describe('worker killed (SIGKILL) mid-release; another worker process finishes it', () => {
   test.concurrent('during a health probe: another worker re-runs the probe; Succeeded, every service on 2.0.0, each deploy applied once', async () => {
     const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
-    fleet.env.HEALTH_DELAY_MS = '3000';
+    // every probe of b says it started (the retry's is not held: the hold is lifted by then)
+    fleet.env.HEALTH_DELAY_MS = '1';
     fleet.env.HEALTH_DELAY_FOR = 'b';
     const manifest = fleet.manifest('killed-probe', fleet.chain(['a', 'b', 'c'], '2.0.0'));
     manifest.spec.services[1]!.health!.timeout = '30s';
     const report = await releaseWithWorkerKilled(
       fleet,
       manifest,
+      ['health', 'b'],
       () => fleet.events().some((e) => e.startsWith('health-start b 2.0.0')),
       'the probe of b to be under way',
     );
@@ -55,12 +62,14 @@ describe('worker killed (SIGKILL) mid-release; another worker process finishes i
   test.concurrent('during a rollback: the retry waits for the orphaned rollback, then runs it again (its outcome is unknown); RolledBack, every service on 1.0.0', async () => {
     const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0', c: '1.0.0' });
     fleet.env.UNHEALTHY = 'c@2.0.0';
-    fleet.env.ROLLBACK_DELAY_MS = '3000';
+    // every rollback of b says it started, so the count below would show a second run
+    fleet.env.ROLLBACK_DELAY_MS = '1';
     fleet.env.ROLLBACK_DELAY_FOR = 'b';
     const manifest = fleet.manifest('killed-rollback', fleet.chain(['a', 'b', 'c'], '2.0.0'));
     const report = await releaseWithWorkerKilled(
       fleet,
       manifest,
+      ['rollback', 'b'],
       () => fleet.events().some((e) => e.startsWith('rollback-start b 1.0.0')),
       'the rollback of b to be under way',
     );

@@ -2,7 +2,7 @@
  * A fleet of services deployed by a real user-style script (test/fixtures/fake-target.js) through
  * the `command` target. The script's own log says what was applied, in which order.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ManifestInput } from '../../src/manifest/schema';
@@ -15,6 +15,8 @@ export interface FakeServiceOptions {
   timeout?: string;
   rollback?: boolean;
 }
+
+export type HeldAction = 'deploy' | 'rollback' | 'health';
 
 type ServiceInput = ManifestInput['spec']['services'][number];
 
@@ -31,6 +33,24 @@ export class FakeFleet {
 
   constructor(initial: Record<string, string> = {}) {
     for (const [name, version] of Object.entries(initial)) writeFileSync(join(this.dir, `${name}.version`), version);
+  }
+
+  /**
+   * Holds every `deploy` (`rollback`, `health`) of a service from now on: the script logs
+   * "deploy-start <service> ..." ("rollback-start", "health-start") and waits until `letGo`. A
+   * race in a test is then decided by the test, not by how fast the machine is.
+   */
+  hold(action: HeldAction, name: string): void {
+    writeFileSync(this.holdFile(action, name), '');
+  }
+
+  /** Lets a held action of a service go on, and later ones run without waiting. */
+  letGo(action: HeldAction, name: string): void {
+    rmSync(this.holdFile(action, name), { force: true });
+  }
+
+  private holdFile(action: HeldAction, name: string): string {
+    return join(this.dir, `${action}-${name}.hold`);
   }
 
   service(name: string, version: string, opts: FakeServiceOptions = {}): ServiceInput {

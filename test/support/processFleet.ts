@@ -14,7 +14,7 @@ import { createProbe } from '../../src/probes/createProbe';
 import { createTarget } from '../../src/targets/createTarget';
 import type { StepContext } from '../../src/targets/deployTarget';
 import { createProcessTarget, processStatePath, stopAllProcesses } from '../../src/targets/process/processTarget';
-import { freePort } from './ports';
+import { freePort } from '../../src/net/tcpPorts';
 
 export const FAULTY_SERVICE = resolve(__dirname, '..', 'fixtures', 'faulty-service.js');
 

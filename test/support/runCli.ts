@@ -10,18 +10,34 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000): Promise<CliResult> {
-  return runProcess(process.execPath, [LOCKSTEP_BIN, ...args], { LOCKSTEP_LOG_LEVEL: 'silent', ...env }, timeoutMs);
+/** Called with everything the process printed so far, each time it prints more (to act on what it shows). */
+export type OutputWatcher = (output: string) => void;
+
+export function runCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000, onOutput?: OutputWatcher): Promise<CliResult> {
+  return runProcess(process.execPath, [LOCKSTEP_BIN, ...args], { LOCKSTEP_LOG_LEVEL: 'silent', ...env }, timeoutMs, onOutput);
 }
 
 /** Runs a program to its end with extra environment; its output and exit code (SIGKILL after timeoutMs). */
-export function runProcess(program: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number, cwd?: string): Promise<CliResult> {
+export function runProcess(
+  program: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+  onOutput?: OutputWatcher,
+  cwd?: string,
+): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(program, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      onOutput?.(stderr + stdout);
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      onOutput?.(stderr + stdout);
+    });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${program} ${args.join(' ')} did not finish in ${timeoutMs}ms\n${stdout}\n${stderr}`));

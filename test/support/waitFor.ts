@@ -1,8 +1,11 @@
-/** Waits for a condition with a deadline (never a bare sleep as synchronisation). */
+/**
+ * Waits for a condition with a deadline (never a bare sleep as synchronisation). The deadline is a
+ * hang guard, not a speed limit: keep the default unless the wait is known to be longer.
+ */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
   pollMs = 50,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;

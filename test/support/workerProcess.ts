@@ -11,6 +11,12 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * A hang guard, not a speed limit: a worker bundles the workflow code as it starts, which takes
+ * seconds on an idle machine and more than a minute on a busy one.
+ */
+export const WORKER_START_DEADLINE_MS = 180_000;
+
 export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
   const child = spawn(process.execPath, [LOCKSTEP_BIN, 'worker', '--task-queue', taskQueue], {
     env: { ...process.env, LOCKSTEP_LOG_LEVEL: 'info', ...env },
@@ -20,14 +26,19 @@ export async function startWorkerProcess(taskQueue: string, env: Record<string, 
   child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await waitFor(
-    () => {
-      if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
-      return output.includes('lockstep worker: polling');
-    },
-    'the worker process to poll',
-    60_000,
-  );
+  try {
+    await waitFor(
+      () => {
+        if (child.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
+        return output.includes('lockstep worker: polling');
+      },
+      'the worker process to poll',
+      WORKER_START_DEADLINE_MS,
+    );
+  } catch (err) {
+    child.kill('SIGKILL'); // not left running after the test gave up on it
+    throw new Error(`${(err as Error).message}; its output:\n${output}`);
+  }
   return {
     child,
     output: () => output,

@@ -7,7 +7,9 @@ import { CommandTarget } from '../../src/manifest/schema';
 import { createCommandTarget, serviceRunKey } from '../../src/targets/command/commandTarget';
 import { StepError, type StepContext } from '../../src/targets/deployTarget';
 import { readRunRecord, writeRunRecord } from '../../src/targets/runRecords';
-import { eventually, isRunning, killQuietly, pidFrom, stepContext } from './processChecks';
+import { killQuietly, pidFrom, stepContext } from './processChecks';
+import { isProcessAlive } from '../../src/targets/processGroup';
+import { waitFor } from '../support/waitFor';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'targets');
 const started: number[] = [];
@@ -66,7 +68,10 @@ test('deploy passes every LOCKSTEP_* variable and the manifest env, then the ver
   expect(output.stdoutTail).toContain('deploy applied 2.4.0');
   const deploy = calls().find((c) => c.action === 'deploy')!;
   expect(deploy.args).toEqual(['deploy', 'payments']);
+  // the command inherits the worker's environment (the test run sets LOCKSTEP_WORKFLOW_BUNDLE there)
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('LOCKSTEP_')));
   expect(deploy.env).toEqual({
+    ...inherited,
     LOCKSTEP_ACTION: 'deploy',
     LOCKSTEP_SERVICE: 'payments',
     LOCKSTEP_VERSION: '2.4.0',
@@ -223,7 +228,7 @@ test('the manifest timeout kills the whole group and fails the step', async () =
   const grandchild = await pidFrom(join(dir, 'grandchild'));
   started.push(grandchild, await pidFrom(join(dir, 'child')));
   await expect(run).rejects.toThrow('deploy of payments 2.4.0 failed: timed out after 1s');
-  expect(isRunning(grandchild)).toBe(false);
+  expect(isProcessAlive(grandchild)).toBe(false);
 });
 
 test('cancelling the step kills the whole group and rejects with the cancellation', async () => {
@@ -233,13 +238,13 @@ test('cancelling the step kills the whole group and rejects with the cancellatio
   const grandchild = await pidFrom(join(dir, 'grandchild'));
   const child = await pidFrom(join(dir, 'child'));
   started.push(grandchild, child);
-  const record = await eventually(() => readRunRecord(join(dir, 'state'), serviceRunKey(step)), 'the run record');
+  const record = await waitFor(() => readRunRecord(join(dir, 'state'), serviceRunKey(step)), 'the run record');
   expect(record.pid).toBe(child);
   const reason = new Error('release aborted');
   step.abort(reason);
   await expect(run).rejects.toBe(reason);
-  expect(isRunning(child)).toBe(false);
-  expect(isRunning(grandchild)).toBe(false);
+  expect(isProcessAlive(child)).toBe(false);
+  expect(isProcessAlive(grandchild)).toBe(false);
   expect(readRunRecord(join(dir, 'state'), serviceRunKey(step))).toBeUndefined();
 });
 
@@ -258,7 +263,7 @@ test('a retry waits for the deploy its killed worker left running, then finds th
     deadlineMs: Date.now() + 60_000,
   });
   const retry = target().deploy(step, { version: '2.4.0', previousVersion: '2.3.0' });
-  await eventually(() => step.heartbeats() >= 2, 'heartbeats while the retry waits', 5000);
+  await waitFor(() => step.heartbeats() >= 2, 'heartbeats while the retry waits');
   expect(calls()).toEqual([]); // not even `current` ran while the orphan was changing things
   writeFileSync(release, '');
   expect((await retry).noop).toBe(true);

@@ -1,49 +1,15 @@
 /**
- * Test helpers for processes and conditions: liveness checked independently of the code under
- * test, condition waits with deadlines (never sleeps as synchronisation), free ports, clean-up.
+ * Test helpers for the target tests: pids that fixtures write, clean-up of processes a test
+ * started, and a StepContext. Liveness is `isProcessAlive` (src/targets/processGroup.ts), waits
+ * are `waitFor` (test/support/waitFor.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { StepContext } from '../../src/targets/deployTarget';
-
-/**
- * True while the process runs. `process.kill(pid, 0)` is the check; on Linux a zombie counts as
- * gone, because where init does not reap orphans (some containers) a killed orphan stays a zombie.
- */
-export function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  if (process.platform !== 'linux') return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
-}
-
-/** Polls until `check` returns a value other than undefined/false; fails after the deadline. */
-export async function eventually<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { waitFor } from '../support/waitFor';
 
 /** Waits for a pid file written by a fixture and returns the pid. */
 export function pidFrom(file: string): Promise<number> {
-  return eventually(() => existsSync(file) && Number(readFileSync(file, 'utf8').trim()), `pid file ${file}`);
+  return waitFor(() => existsSync(file) && Number(readFileSync(file, 'utf8').trim()), `pid file ${file}`);
 }
 
 /** SIGKILL to a pid (and its group) that may still run; for clean-up in afterEach. */
@@ -56,18 +22,6 @@ export function killQuietly(pid: number | undefined): void {
       // already gone
     }
   }
-}
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** A StepContext for one step; `abort` cancels it, `heartbeats` counts its heartbeats. */

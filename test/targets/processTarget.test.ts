@@ -7,7 +7,10 @@ import { ProcessTarget } from '../../src/manifest/schema';
 import { stepKey } from '../../src/targets/completionRecords';
 import { StepError } from '../../src/targets/deployTarget';
 import { createProcessTarget, processStatePath, stopAllProcesses, type ProcessState } from '../../src/targets/process/processTarget';
-import { eventually, freePort, isRunning, killQuietly, stepContext } from './processChecks';
+import { killQuietly, stepContext } from './processChecks';
+import { freePort } from '../../src/net/tcpPorts';
+import { isProcessAlive } from '../../src/targets/processGroup';
+import { waitFor } from '../support/waitFor';
 
 const ROOT = resolve(__dirname, '..', '..');
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'targets');
@@ -60,7 +63,7 @@ test('deploy v1 starts the service; current reports it; deploying v1 again is a 
   const output = await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
   expect(output.noop).toBe(false);
   expect(await t.current(ctx())).toBe('1.0.0');
-  const answer = await eventually(served, 'the service to answer');
+  const answer = await waitFor(served, 'the service to answer');
   expect(answer).toEqual({ version: '1.0.0', pid: state().pid, service: 'payments' });
   expect(state()).toMatchObject({ version: '1.0.0', argv: ['./http-service.js', String(port), '1.0.0'] });
   expect(typeof state().startedAt).toBe('string');
@@ -73,10 +76,10 @@ test('deploy v1 starts the service; current reports it; deploying v1 again is a 
 test('deploy v2 replaces the process: the old pid is gone and the new one serves v2', async () => {
   const t = target();
   await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
-  const v1 = await eventually(served, 'v1 to answer');
+  const v1 = await waitFor(served, 'v1 to answer');
   await t.deploy(ctx(), { version: '2.0.0', previousVersion: '1.0.0' });
-  expect(isRunning(v1.pid)).toBe(false);
-  const v2 = await eventually(async () => {
+  expect(isProcessAlive(v1.pid)).toBe(false);
+  const v2 = await waitFor(async () => {
     const answer = await served();
     return answer?.version === '2.0.0' && answer;
   }, 'v2 to answer');
@@ -91,10 +94,10 @@ test('deploy v2 replaces the process: the old pid is gone and the new one serves
 test("rollback to '' stops the service and removes its state", async () => {
   const t = target();
   await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
-  const { pid } = await eventually(served, 'the service to answer');
+  const { pid } = await waitFor(served, 'the service to answer');
   const output = await t.rollback(ctx(), { version: '', previousVersion: '1.0.0' });
   expect(output.noop).toBe(false);
-  expect(isRunning(pid)).toBe(false);
+  expect(isProcessAlive(pid)).toBe(false);
   expect(existsSync(processStatePath(stateDir, 'test', 'payments'))).toBe(false);
   expect(await t.current(ctx())).toBe('');
   expect(await served()).toBeUndefined();
@@ -106,18 +109,18 @@ test('rollback to an older version is a deploy of it', async () => {
   await t.deploy(ctx(), { version: '2.0.0', previousVersion: '' });
   await t.rollback(ctx(), { version: '1.0.0', previousVersion: '2.0.0' });
   expect(await t.current(ctx())).toBe('1.0.0');
-  expect((await eventually(served, 'the service'))?.version).toBe('1.0.0');
+  expect((await waitFor(served, 'the service'))?.version).toBe('1.0.0');
 });
 
 test('a rollback restarts the old version even when the state file names it; a retry of the same rollback leaves it alone', async () => {
   const t = target();
   await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
-  const v1 = await eventually(served, 'v1 to answer');
+  const v1 = await waitFor(served, 'v1 to answer');
   // the deploy of 2.0.0 may have half-applied (e.g. sent 1.0.0 its SIGTERM): the state still says 1.0.0
   const rollbackCtx = stepContext({ baseDir: FIXTURES, environment: 'test', service: 'payments', idempotencyKey: 'rel-1:payments:rollback' });
   expect((await t.rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(false);
-  expect(isRunning(v1.pid)).toBe(false);
-  const restarted = await eventually(async () => {
+  expect(isProcessAlive(v1.pid)).toBe(false);
+  const restarted = await waitFor(async () => {
     const answer = await served();
     return answer !== undefined && answer.pid !== v1.pid && answer;
   }, 'the restarted 1.0.0 to answer');
@@ -135,15 +138,15 @@ test('a rollback restarts the old version even when the state file names it; a r
 test('a deploy whose new process exits at once after the old one was stopped is undone by the rollback', async () => {
   const t = target({ env: { CRASH_VERSION: '2.0.0' } });
   await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
-  const v1 = await eventually(served, 'v1 to answer');
+  const v1 = await waitFor(served, 'v1 to answer');
   await expect(target({ env: { CRASH_VERSION: '2.0.0' } }, CRASH_CHECK).deploy(ctx(), { version: '2.0.0', previousVersion: '1.0.0' })).rejects.toThrow(
     /^deploy of payments 2.0.0 failed: the process exited right after it started \(exit code 1\)/,
   );
-  expect(isRunning(v1.pid)).toBe(false);
+  expect(isProcessAlive(v1.pid)).toBe(false);
   expect(await served()).toBeUndefined();
   const rollbackCtx = stepContext({ baseDir: FIXTURES, environment: 'test', service: 'payments', idempotencyKey: 'rel-1:payments:rollback' });
   expect((await t.rollback(rollbackCtx, { version: '1.0.0', previousVersion: '2.0.0' })).noop).toBe(false);
-  expect((await eventually(served, 'v1 to answer again')).version).toBe('1.0.0');
+  expect((await waitFor(served, 'v1 to answer again')).version).toBe('1.0.0');
   expect(await t.current(ctx())).toBe('1.0.0');
 });
 
@@ -170,11 +173,11 @@ test('a missing program fails for good', async () => {
 test('a process that ignores SIGTERM is killed after stopTimeout', async () => {
   const t = target({ env: { SERVICE_IGNORE_TERM: '1' }, stopTimeout: '300ms' });
   await t.deploy(ctx(), { version: '1.0.0', previousVersion: '' });
-  const { pid } = await eventually(served, 'the service to answer');
+  const { pid } = await waitFor(served, 'the service to answer');
   const stopping = Date.now();
   await t.rollback(ctx(), { version: '', previousVersion: '1.0.0' });
   expect(Date.now() - stopping).toBeGreaterThanOrEqual(300);
-  expect(isRunning(pid)).toBe(false);
+  expect(isProcessAlive(pid)).toBe(false);
 });
 
 test('the service outlives the process that started it, and a later target replaces it', async () => {
@@ -187,19 +190,19 @@ test('the service outlives the process that started it, and a later target repla
   expect(starter.stderr).toBe('');
   expect(starter.status).toBe(0);
   const { starter: starterPid } = JSON.parse(starter.stdout.trim()) as { starter: number };
-  expect(isRunning(starterPid)).toBe(false);
+  expect(isProcessAlive(starterPid)).toBe(false);
 
-  const answer = await eventually(served, 'the service started by the exited process');
+  const answer = await waitFor(served, 'the service started by the exited process');
   expect(answer.version).toBe('1.0.0');
   expect(answer.pid).toBe(state().pid);
-  expect(isRunning(answer.pid)).toBe(true);
+  expect(isProcessAlive(answer.pid)).toBe(true);
 
   // this process, not its starter, now replaces it
   const t = target();
   expect(await t.current(ctx())).toBe('1.0.0');
   await t.deploy(ctx(), { version: '2.0.0', previousVersion: '1.0.0' });
-  expect(isRunning(answer.pid)).toBe(false);
-  expect((await eventually(served, 'v2'))?.version).toBe('2.0.0');
+  expect(isProcessAlive(answer.pid)).toBe(false);
+  expect((await waitFor(served, 'v2'))?.version).toBe('2.0.0');
 });
 
 test('stopAllProcesses stops every recorded service of every environment', async () => {
@@ -211,9 +214,9 @@ test('stopAllProcesses stops every recorded service of every environment', async
   const otherCtx = stepContext({ baseDir: FIXTURES, environment: 'staging', service: 'orders' });
   await other.deploy(otherCtx, { version: '5.0.0', previousVersion: '' });
   const pids = [state().pid, (JSON.parse(readFileSync(processStatePath(stateDir, 'staging', 'orders'), 'utf8')) as ProcessState).pid];
-  expect(pids.every(isRunning)).toBe(true);
+  expect(pids.every(isProcessAlive)).toBe(true);
   await stopAllProcesses(stateDir);
-  expect(pids.some(isRunning)).toBe(false);
+  expect(pids.some(isProcessAlive)).toBe(false);
   expect(await other.current(otherCtx)).toBe('');
   expect(await t.current(ctx())).toBe('');
 });

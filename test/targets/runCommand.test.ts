@@ -6,7 +6,9 @@ import { join, resolve } from 'node:path';
 import { StepError } from '../../src/targets/deployTarget';
 import { runCommand } from '../../src/targets/runCommand';
 import { readRunRecord, writeRunRecord } from '../../src/targets/runRecords';
-import { eventually, isRunning, killQuietly, pidFrom } from './processChecks';
+import { killQuietly, pidFrom } from './processChecks';
+import { isProcessAlive } from '../../src/targets/processGroup';
+import { waitFor } from '../support/waitFor';
 
 const FIXTURES = resolve(__dirname, '..', 'fixtures', 'targets');
 const started: number[] = [];
@@ -113,14 +115,14 @@ test('a timeout kills the whole process group, grandchildren included', async ()
   const grandchild = await pidFrom(join(dir, 'grandchild'));
   const child = await pidFrom(join(dir, 'child'));
   started.push(child, grandchild);
-  expect(isRunning(grandchild)).toBe(true);
+  expect(isProcessAlive(grandchild)).toBe(true);
   const err = await failure(run);
   expect(err).toBeInstanceOf(StepError);
   expect(err.message).toBe('timed out after 1.5s');
   expect((err as StepError).stdoutTail).toContain('started child');
   // the run settles only once the group is gone
-  expect(isRunning(child)).toBe(false);
-  expect(isRunning(grandchild)).toBe(false);
+  expect(isProcessAlive(child)).toBe(false);
+  expect(isProcessAlive(grandchild)).toBe(false);
 });
 
 test('a group that ignores SIGTERM gets SIGKILL after the grace period', async () => {
@@ -135,22 +137,20 @@ test('a group that ignores SIGTERM gets SIGKILL after the grace period', async (
   const grandchild = await pidFrom(join(dir, 'grandchild'));
   started.push(grandchild, await pidFrom(join(dir, 'child')));
   await expect(run).rejects.toThrow('timed out after 500ms');
-  expect(isRunning(grandchild)).toBe(false);
+  expect(isProcessAlive(grandchild)).toBe(false);
 });
 
 test('an abort kills the group and rejects with the abort reason', async () => {
   const controller = new AbortController();
-  const run = runCommand({ argv: ['./spawn-grandchild.sh'], cwd: FIXTURES, env: { PIDS_DIR: dir }, timeoutMs: 60_000, signal: controller.signal });
+  const run = runCommand({ argv: ['./spawn-grandchild.sh'], cwd: FIXTURES, env: { PIDS_DIR: dir }, timeoutMs: 3_600_000, signal: controller.signal });
   const grandchild = await pidFrom(join(dir, 'grandchild'));
   const child = await pidFrom(join(dir, 'child'));
   started.push(child, grandchild);
   const reason = new Error('release aborted by alice');
-  const abortedAt = Date.now();
   controller.abort(reason);
-  expect(await failure(run)).toBe(reason);
-  expect(Date.now() - abortedAt).toBeLessThan(3000);
-  expect(isRunning(child)).toBe(false);
-  expect(isRunning(grandchild)).toBe(false);
+  expect(await failure(run)).toBe(reason); // not the hour-long timeout's error: the abort ended it
+  expect(isProcessAlive(child)).toBe(false);
+  expect(isProcessAlive(grandchild)).toBe(false);
 });
 
 test('an abort without an Error reason rejects with an AbortError; an aborted signal starts nothing', async () => {
@@ -176,7 +176,7 @@ test('heartbeats every second while the command runs', async () => {
     signal: never,
     heartbeat: () => beats++,
   });
-  await eventually(() => beats >= 2, 'two heartbeats', 5000);
+  await waitFor(() => beats >= 2, 'two heartbeats');
   writeFileSync(release, '');
   expect((await run).exitCode).toBe(0);
 });
@@ -196,8 +196,8 @@ describe('run records (a retried step never overlaps the previous attempt)', () 
   test('the record exists while the command runs and is removed when it ends', async () => {
     const release = join(dir, 'release');
     const run = runCommand({ argv: ['./wait-for-file.sh', release, join(dir, 'log'), 'x'], cwd: FIXTURES, timeoutMs: 30_000, signal: never, runKey, stateDir: dir });
-    const record = await eventually(() => readRunRecord(dir, runKey), 'the run record');
-    expect(isRunning(record.pid)).toBe(true);
+    const record = await waitFor(() => readRunRecord(dir, runKey), 'the run record');
+    expect(isProcessAlive(record.pid)).toBe(true);
     expect(record.argv[0]).toBe('./wait-for-file.sh');
     writeFileSync(release, '');
     await run;
@@ -210,7 +210,7 @@ describe('run records (a retried step never overlaps the previous attempt)', () 
     startOrphan(release, log);
     let beats = 0;
     const run = runCommand({ argv: ['./append-line.sh', log, 'retry ran'], cwd: FIXTURES, timeoutMs: 30_000, signal: never, runKey, stateDir: dir, heartbeat: () => beats++ });
-    await eventually(() => beats >= 2, 'heartbeats while waiting', 5000);
+    await waitFor(() => beats >= 2, 'heartbeats while waiting');
     expect(existsSync(log)).toBe(false); // the retry has not run yet
     writeFileSync(release, '');
     expect((await run).exitCode).toBe(0);
@@ -233,7 +233,7 @@ describe('run records (a retried step never overlaps the previous attempt)', () 
     const orphan = startOrphan(join(dir, 'release'), join(dir, 'log'), Date.now() - 1);
     const marker = join(dir, 'ran');
     await runCommand({ argv: ['./append-line.sh', marker, 'x'], cwd: FIXTURES, timeoutMs: 30_000, signal: never, runKey, stateDir: dir });
-    expect(isRunning(orphan)).toBe(false);
+    expect(isProcessAlive(orphan)).toBe(false);
     expect(readFileSync(marker, 'utf8')).toBe('x\n');
   });
 
