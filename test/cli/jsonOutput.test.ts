@@ -104,6 +104,7 @@ test('release, pause, resume, approve, abort, status, report, list and plan prin
     running: false,
     services: ['a', 'b', 'c'],
     versions: { a: '2', b: '2', c: '2' },
+    firstError: 'abort: aborted by operator: enough',
   });
 });
 
