@@ -10,6 +10,7 @@ import { registerRehearse } from './commands/rehearseCommand';
 import { registerControls } from './commands/controlCommands';
 import { registerReport } from './commands/reportCommand';
 import { registerList } from './commands/listCommand';
+import { registerHistory } from './commands/historyCommand';
 import { registerTemporal } from './commands/temporalCommand';
 import { exitCodeFor } from './cliErrors';
 import { dropNoisyWarnings } from './processWarnings';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerRelease(program);
   registerStatus(program);
   registerList(program);
+  registerHistory(program);
   registerControls(program);
   registerReport(program);
   registerWorker(program);

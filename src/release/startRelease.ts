@@ -11,6 +11,7 @@ import { generateReleaseId, workflowIdFor } from './releaseIds';
 import type { release } from '../../workflows/release';
 import { manifestDifferences } from './manifestDifferences';
 import { readStartedManifest } from './startedManifest';
+import { versionsMemo } from './releaseMemo';
 
 const MAX_DIFFERENCES_SHOWN = 8;
 
@@ -69,6 +70,8 @@ export async function startRelease(client: Client, loaded: LoadedManifest, taskQ
       staticDetails: `Release **${releaseId}** to **${environment}** from \`${loaded.file}\`\n\n${services
         .map((s) => `- ${s.name} → ${s.version}${s.dependsOn.length ? ` (after ${s.dependsOn.join(', ')})` : ''}`)
         .join('\n')}`.slice(0, 20_000),
+      // read by `lockstep list` and `history` from visibility (the static summary is not listed)
+      memo: versionsMemo(services),
       typedSearchAttributes: [
         { key: LockstepReleaseId, value: releaseId },
         { key: LockstepEnvironment, value: environment },

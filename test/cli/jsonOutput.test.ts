@@ -95,7 +95,17 @@ test('release, pause, resume, approve, abort, status, report, list and plan prin
     const rows = json(await runCli(['list', '--environment', 'test', '--status', 'RolledBack', '--limit', '200', '--json'], env)) as { workflowId: string }[];
     return rows.find((r) => r.workflowId === workflowId);
   }, 'the release listed as RolledBack');
-  expect(listed).toEqual({ workflowId, status: 'RolledBack', startTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), services: ['a', 'b', 'c'] });
+  expect(listed).toEqual({
+    workflowId,
+    status: 'RolledBack',
+    startTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    closeTime: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    durationMs: expect.any(Number),
+    running: false,
+    services: ['a', 'b', 'c'],
+    versions: { a: '2', b: '2', c: '2' },
+    firstError: 'abort: aborted by operator: enough',
+  });
 });
 
 test('release --wait --json prints the report; a bad release reference is one line and exit 3', async () => {
