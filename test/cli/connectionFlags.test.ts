@@ -11,7 +11,7 @@ import { FakeFleet } from '../support/fakeFleet';
 import { CONNECTION_FLAG_NAMES } from '../../src/cli/connectionFlags';
 import { makeTestPki, SERVER_NAME, startGrpcTlsProxy, type GrpcTlsProxy, type TestPki } from './grpcTlsProxy';
 
-const TEMPORAL_COMMANDS = ['release', 'status', 'list', 'pause', 'resume', 'abort', 'approve', 'report', 'worker'];
+const TEMPORAL_COMMANDS = ['plan', 'release', 'status', 'list', 'pause', 'resume', 'abort', 'approve', 'report', 'worker'];
 /** Time a failing CLI process may take: its start (about 1 s, more on a busy machine) and a fast failure, well below gRPC's 5 s deadline on top. */
 const FAST_FAILURE_MS = 5_000;
 

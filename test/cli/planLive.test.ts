@@ -120,9 +120,13 @@ test('no worker polls the task queue: exit 4 with the hint, nothing started', as
   expect(result.stdout).toBe('');
 });
 
-test('an invalid manifest exits 3 before anything is contacted', async () => {
+test('an invalid manifest exits 3 before anything is contacted; an unreachable Temporal exits 4', async () => {
   const fleet = new FakeFleet();
-  const result = await runCli(['plan', fleet.writeManifest({ apiVersion: 'lockstep/v1', kind: 'Release' }), '--live'], env);
-  expect(result.code).toBe(3);
-  expect(result.stdout).toBe('');
+  const invalid = await runCli(['plan', fleet.writeManifest({ apiVersion: 'lockstep/v1', kind: 'Release' }), '--live'], env);
+  expect(invalid.code).toBe(3);
+  expect(invalid.stdout).toBe('');
+  const { manifest } = fleetOf(`pl-down-${randomUUID().slice(0, 8)}`);
+  const unreachable = await runCli(['release', fleet.writeManifest(manifest, 'good.json'), '--dry-run', '--address', '127.0.0.1:1'], env);
+  expect(unreachable.code).toBe(4);
+  expect(unreachable.stderr).toContain('lockstep: cannot reach Temporal at 127.0.0.1:1: connection refused');
 });

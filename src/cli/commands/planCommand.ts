@@ -12,7 +12,7 @@ export function registerPlan(program: Command): void {
   withConnectionFlags(
     program
       .command('plan')
-      .description('validate a manifest and print the deploy order and the compensation order')
+      .description('validate a manifest and print the deploy order and the compensation order; with --live, a dry run of its preflight on a worker')
       .argument('<manifest>', 'manifest file (YAML or JSON)')
       .option('--json', 'print JSON')
       .option(
