@@ -10,6 +10,7 @@ import { loadManifest } from '../manifest/loadManifest';
 import { formatLivePlan } from '../plan/formatLivePlan';
 import type { LivePlan } from '../plan/livePlan';
 import { EXIT_CODES } from '../release/releaseStatus';
+import { workflowTaskTimeoutFor } from '../release/startRelease';
 import { connectClient } from '../temporal/connectClient';
 import { temporalSettings } from '../temporal/connectionOptions';
 import { hasWorkflowPollers, startWorkerHint } from '../temporal/workerPresence';
@@ -49,6 +50,8 @@ export async function runLivePlan(file: string, opts: LivePlanOptions): Promise<
     workflowId,
     args: [{ manifest: loaded.input, baseDir: loaded.baseDir, planId }],
     workflowExecutionTimeout: PLAN_EXECUTION_TIMEOUT,
+    // as a release's: a plan of thousands of services has workflow tasks as large
+    workflowTaskTimeout: workflowTaskTimeoutFor(loaded.manifest.spec.services.length),
     staticSummary: `live plan of ${loaded.manifest.metadata.environment} from ${loaded.file}`.slice(0, 400),
   });
   if (!opts.json) console.error(`${workflowId}: a worker on task queue "${taskQueue}" runs the preflight (nothing is touched); waiting for its verdict`);
