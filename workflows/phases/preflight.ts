@@ -57,7 +57,7 @@ function programCheckFailed(run: RunState, err: unknown): undefined {
 }
 
 /** `payments: deploy program /srv/deplyo.sh does not exist; ...` (the first five). */
-function describeFindings(findings: ProgramFinding[]): string {
+export function describeFindings(findings: ProgramFinding[]): string {
   const lines = findings.slice(0, 5).map((f) => `${f.service}: ${f.what === 'cwd' ? 'working directory' : `${f.what} program`} ${f.path} ${f.problem}`);
   return `${lines.join('; ')}${findings.length > 5 ? `; and ${findings.length - 5} more` : ''}`;
 }

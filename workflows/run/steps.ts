@@ -10,17 +10,12 @@ import { parseDuration } from '../../src/manifest/duration';
 import type { Service } from '../../src/manifest/schema';
 import type { StepName } from '../../src/release/releaseReport';
 import type { ProgramCheckResult } from '../../src/targets/programChecks';
-import { STEP_FAILED_FINAL } from '../../src/release/stepFailureTypes';
 import { targetStepTimeoutMs } from '../../src/targets/targetKinds';
 import type { Compensation } from '../compensationStack';
 import { describeStepFailure } from '../stepFailure';
+import { checkPrograms, readCurrentVersion, readCurrentVersions, READ_ATTEMPTS, serviceStepInput, stepActivityOptions, type PreflightContext } from './preflightCalls';
 import type { RunState } from './runState';
 
-const HEARTBEAT_TIMEOUT = '10s';
-/** Extra time allowed beyond a step's own timeout, so that the step's own clean timeout fires first. */
-const TIMEOUT_MARGIN_MS = 30_000;
-/** Probes and reads are retried a few times (a worker may die); deploys and rollbacks per the manifest. */
-const READ_ATTEMPTS = 3;
 
 const acts = proxyActivities<ReleaseActivities>({ startToCloseTimeout: '5m' });
 
@@ -40,42 +35,16 @@ export class Steps {
 
   /** Every service's current version in one activity (the preflight); a failed read comes back as an error. */
   readAll(names: string[]): Promise<BatchReadResult[]> {
-    const { maxParallel } = this.run.manifest.spec;
-    const slowest = Math.max(...names.map((n) => targetStepTimeoutMs(this.run.service(n).target)));
-    return acts.readCurrentVersions.executeWithOptions(
-      {
-        summary: `read the current versions of ${names.length} services`,
-        startToCloseTimeout: slowest * Math.ceil(names.length / maxParallel) + TIMEOUT_MARGIN_MS,
-        heartbeatTimeout: HEARTBEAT_TIMEOUT,
-        retry: { maximumAttempts: 2, initialInterval: this.initialInterval() },
-      },
-      [{
-        ...this.context(),
-        services: names.map((service) => ({ service, target: this.run.service(service).target })),
-        concurrency: maxParallel,
-      }],
-    );
+    return readCurrentVersions(this.preflight(), names);
   }
 
   /** Every program the release may run exists and is executable, and every cwd exists (on the worker). */
   checkPrograms(): Promise<ProgramCheckResult> {
-    return acts.checkPrograms.executeWithOptions(
-      { summary: 'check the programs of every service', startToCloseTimeout: '2m', retry: { maximumAttempts: 3, initialInterval: this.initialInterval() } },
-      [{
-        releaseId: this.run.input.releaseId,
-        baseDir: this.run.input.baseDir,
-        services: this.run.manifest.spec.services.map((s) => ({ service: s.name, version: s.version, target: s.target, health: s.health })),
-      }],
-    );
+    return checkPrograms(this.preflight());
   }
 
   readCurrent(svc: Service): Promise<string> {
-    return this.record(svc, 'current', undefined, () =>
-      acts.readCurrentVersion.executeWithOptions(
-        this.options(`read current version of ${svc.name}`, READ_ATTEMPTS, targetStepTimeoutMs(svc.target)),
-        [this.input(svc)],
-      ),
-    );
+    return this.record(svc, 'current', undefined, () => readCurrentVersion(this.preflight(), svc));
   }
 
   deploy(svc: Service, previousVersion: string): Promise<unknown> {
@@ -142,30 +111,19 @@ export class Steps {
     }
   }
 
+  private preflight(): PreflightContext {
+    return { releaseId: this.run.input.releaseId, environment: this.run.environment, baseDir: this.run.input.baseDir, manifest: this.run.manifest };
+  }
+
   private context(): { releaseId: string; environment: string; baseDir: string } {
     return { releaseId: this.run.input.releaseId, environment: this.run.environment, baseDir: this.run.input.baseDir };
   }
 
   private input(svc: Service): ServiceStepInput {
-    return { ...this.context(), service: svc.name, target: svc.target };
-  }
-
-  private initialInterval(): number {
-    return parseDuration(this.run.manifest.spec.retries.initialInterval)!;
+    return serviceStepInput(this.preflight(), svc);
   }
 
   private options(summary: string, maximumAttempts: number, timeoutMs: number): ActivityOptions {
-    return {
-      summary,
-      startToCloseTimeout: timeoutMs + TIMEOUT_MARGIN_MS,
-      heartbeatTimeout: HEARTBEAT_TIMEOUT,
-      retry: {
-        maximumAttempts,
-        initialInterval: this.initialInterval(),
-        backoffCoefficient: 2,
-        maximumInterval: '30s',
-        nonRetryableErrorTypes: [STEP_FAILED_FINAL],
-      },
-    };
+    return stepActivityOptions(this.run.manifest, summary, maximumAttempts, timeoutMs);
   }
 }

@@ -1,16 +1,29 @@
-/** `lockstep plan <manifest>`: the order services start in and the compensation order. */
+/**
+ * `lockstep plan <manifest>`: the order services start in and the compensation order. With
+ * `--live`, the release's preflight on a worker as well, touching nothing (src/cli/runLivePlan.ts).
+ */
 import type { Command } from 'commander';
 import { loadManifest } from '../../manifest/loadManifest';
 import { planRelease } from '../../plan/planRelease';
+import { withConnectionFlags } from '../connectionFlags';
+import { runLivePlan, type LivePlanOptions } from '../runLivePlan';
 
 export function registerPlan(program: Command): void {
-  program
-    .command('plan')
-    .description('validate a manifest and print the deploy order and the compensation order')
-    .argument('<manifest>', 'manifest file (YAML or JSON)')
-    .option('--json', 'print JSON')
-    .addHelpText('after', '\nExample:\n  $ lockstep plan examples/checkout.yaml')
-    .action((file: string, opts: { json?: boolean }) => {
+  withConnectionFlags(
+    program
+      .command('plan')
+      .description('validate a manifest and print the deploy order and the compensation order; with --live, a dry run of its preflight on a worker')
+      .argument('<manifest>', 'manifest file (YAML or JSON)')
+      .option('--json', 'print JSON')
+      .option(
+        '--live',
+        "run the release's preflight on a worker, touching nothing: current -> target version per service, the programs checked, each check's verdict; exit 0 would start, 1 would be rejected",
+      )
+      .option('--task-queue <name>', 'with --live: task queue (default $LOCKSTEP_TASK_QUEUE or lockstep)'),
+  )
+    .addHelpText('after', '\nExamples:\n  $ lockstep plan examples/checkout.yaml\n  $ lockstep plan examples/checkout.yaml --live')
+    .action(async (file: string, opts: LivePlanOptions & { live?: boolean }) => {
+      if (opts.live) return runLivePlan(file, opts);
       const { manifest } = loadManifest(file);
       const plan = planRelease(manifest);
       if (opts.json) {

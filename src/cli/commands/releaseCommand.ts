@@ -12,6 +12,7 @@ import { CliError } from '../cliErrors';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
 import { followRelease, followViewFor, type FollowView } from '../followRelease';
 import { hasWorkflowPollers, startWorkerHint } from '../../temporal/workerPresence';
+import { runLivePlan } from '../runLivePlan';
 import type { release } from '../../../workflows/release';
 import { statusQuery } from '../../../workflows/messages';
 
@@ -23,6 +24,7 @@ interface ReleaseOptions extends ConnectionFlags {
   taskQueue?: string;
   /** false with --no-queue. */
   queue: boolean;
+  dryRun?: boolean;
 }
 
 export function registerRelease(program: Command): void {
@@ -36,13 +38,15 @@ export function registerRelease(program: Command): void {
       .option('--json', 'print JSON: {workflowId, releaseId, started}, or the report with --wait/--follow')
       .option('--markdown', 'print the final report as Markdown (with --wait)')
       .option('--no-queue', 'when another release holds the environment, end Rejected at once instead of waiting for its turn (Queued)')
-      .option('--task-queue <name>', 'task queue (default $LOCKSTEP_TASK_QUEUE or lockstep)'),
+      .option('--task-queue <name>', 'task queue (default $LOCKSTEP_TASK_QUEUE or lockstep)')
+      .option('--dry-run', 'start nothing: run the preflight on a worker and print what the release would do (the same as `lockstep plan --live`)'),
   )
     .addHelpText(
       'after',
       '\nExamples:\n  $ lockstep release examples/checkout.yaml --wait\n  $ lockstep release examples/checkout.yaml --follow --address my-ns.a1b2c.tmprl.cloud:7233 --namespace my-ns.a1b2c',
     )
     .action(async (file: string, opts: ReleaseOptions) => {
+      if (opts.dryRun) return runLivePlan(file, opts);
       const loaded = loadManifest(file);
       const settings = temporalSettings(opts);
       const client = await connectClient(settings);
