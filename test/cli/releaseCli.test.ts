@@ -118,6 +118,22 @@ test('a step that found nothing to change reads unchanged in the text and Markdo
   expect(json.services[0].steps).toContainEqual(expect.objectContaining({ step: 'deploy', outcome: 'noop' }));
 });
 
+test('a deploy program that does not exist is found in preflight, on the worker: Rejected, nothing touched, naming the service and the path', async () => {
+  const fleet = new FakeFleet({ 'db-migrate': '1.0.0', api: '1.0.0' });
+  const id = `cli-typo-${randomUUID().slice(0, 8)}`;
+  const typo = fleet.service('api', '2.0.0', { dependsOn: ['db-migrate'] });
+  if (typo.target.kind === 'command') typo.target.deploy = ['./deplyo.sh', 'api'];
+  const file = fleet.writeManifest(fleet.manifest(id, [fleet.service('db-migrate', '2.0.0'), typo]));
+  const result = await runCli(['release', file, '--wait', '--json'], env);
+  expect(result.code).toBe(1);
+  const report = JSON.parse(result.stdout);
+  expect(report.status).toBe('Rejected');
+  expect(report.firstError).toMatchObject({ step: 'preflight', service: 'api' });
+  expect(report.firstError.message).toMatch(/^api: deploy program \/.*\/deplyo\.sh does not exist$/);
+  expect(report.programChecks.findings).toEqual([expect.objectContaining({ service: 'api', what: 'deploy', problem: 'does not exist' })]);
+  expect(fleet.applied()).toEqual([]); // db-migrate, which comes first, was not deployed
+});
+
 test('release exits 4 when Temporal cannot be reached', async () => {
   const fleet = new FakeFleet();
   const file = fleet.writeManifest(fleet.manifest('unreachable', [fleet.service('a', '1.0.0')]));
