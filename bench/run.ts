@@ -355,7 +355,8 @@ async function main(): Promise<void> {
         }
         const floor = median(floors);
         const ok = oks.find((r) => r.status !== 'Succeeded') ?? median(oks);
-        const rb = await runLockstep(`rb-${i}-${runId}`, manifest(`rb-${i}-${runId}`, nodes, DEPLOY_MS, PROBE_MS, deepestService(nodes)), deadline);
+        // the deploy runs to the deepest service, then everything rolls back: twice the work of a success
+        const rb = await runLockstep(`rb-${i}-${runId}`, manifest(`rb-${i}-${runId}`, nodes, DEPLOY_MS, PROBE_MS, deepestService(nodes)), 2 * deadline);
         const rollbackCriticalPathMs = d * DEPLOY_MS + PROBE_MS; // compensations along the deepest path, then one re-probe
         const rollbackWallMs = rb.status === 'RolledBack' ? (rb.report?.totals.rollbackMs ?? 0) : 0;
         const result: Omit<GraphResult, 'profile'> & Partial<Pick<GraphResult, 'profile'>> = {

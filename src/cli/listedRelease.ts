@@ -3,7 +3,7 @@
  * from the list row alone (search attributes, start/close time, memo), so a listing of many
  * releases is one list call and never asks a worker.
  */
-import type { WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { FINAL_STATUSES } from '../release/releaseStatus';
 import { readReleaseMemo } from '../release/releaseMemo';
 import { LockstepServices, LockstepStatus } from '../temporal/searchAttributes';
@@ -58,4 +58,14 @@ export function listedRelease(wf: WorkflowExecutionInfo, now: Date = new Date())
 /** Newest start first (visibility lists open releases first, then by close time). */
 export function newestFirst(a: ListedRelease, b: ListedRelease): number {
   return b.startTime.localeCompare(a.startTime);
+}
+
+/** The releases a visibility query finds (one list call, no worker asked), at most `limit`, newest first. */
+export async function listReleases(client: Client, clauses: string[], limit: number): Promise<ListedRelease[]> {
+  const rows: ListedRelease[] = [];
+  for await (const wf of client.workflow.list({ query: ['WorkflowType = "release"', ...clauses].join(' AND '), pageSize: limit })) {
+    rows.push(listedRelease(wf));
+    if (rows.length >= limit) break;
+  }
+  return rows.sort(newestFirst);
 }

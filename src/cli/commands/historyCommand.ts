@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { connectClient } from '../../temporal/connectClient';
 import { temporalSettings } from '../../temporal/connectionOptions';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
-import { listedRelease, newestFirst, type ListedRelease } from '../listedRelease';
+import { listReleases, type ListedRelease } from '../listedRelease';
 import { durationText, releaseLine, shortError } from '../releaseLine';
 import { limitInput, nameInput } from '../listingFlags';
 
@@ -60,15 +60,10 @@ export function registerHistory(program: Command): void {
       nameInput(environment, `environment ${environment}`, 'environment');
       if (service !== undefined) nameInput(service, `service ${service}`, 'service');
       const limit = limitInput(opts.limit);
-      const clauses = ['WorkflowType = "release"', `LockstepEnvironment = "${environment}"`];
+      const clauses: string[] = [`LockstepEnvironment = "${environment}"`];
       if (service) clauses.push(`LockstepServices = "${service}"`);
       const client = await connectClient(temporalSettings(opts));
-      const rows: ListedRelease[] = [];
-      for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: limit })) {
-        rows.push(listedRelease(wf));
-        if (rows.length >= limit) break;
-      }
-      rows.sort(newestFirst);
+      const rows = await listReleases(client, clauses, limit);
       if (!service) {
         if (opts.json) console.log(JSON.stringify(rows, null, 2));
         else if (rows.length === 0) console.log(`no releases in ${environment}`);

@@ -8,7 +8,7 @@ import { temporalSettings } from '../../temporal/connectionOptions';
 import { EXIT_CODES, RELEASE_STATUSES } from '../../release/releaseStatus';
 import { CliError } from '../cliErrors';
 import { withConnectionFlags, type ConnectionFlags } from '../connectionFlags';
-import { listedRelease, newestFirst, type ListedRelease } from '../listedRelease';
+import { listReleases } from '../listedRelease';
 import { releaseLine } from '../releaseLine';
 import { limitInput, nameInput } from '../listingFlags';
 
@@ -36,16 +36,11 @@ export function registerList(program: Command): void {
       }
       if (opts.environment) nameInput(opts.environment, `--environment ${opts.environment}`, 'environment');
       const limit = limitInput(opts.limit);
-      const clauses = ['WorkflowType = "release"'];
+      const clauses: string[] = [];
       if (opts.environment) clauses.push(`LockstepEnvironment = "${opts.environment}"`);
       if (opts.status) clauses.push(`LockstepStatus = "${opts.status}"`);
       const client = await connectClient(temporalSettings(opts));
-      const rows: ListedRelease[] = [];
-      for await (const wf of client.workflow.list({ query: clauses.join(' AND '), pageSize: limit })) {
-        rows.push(listedRelease(wf));
-        if (rows.length >= limit) break;
-      }
-      rows.sort(newestFirst);
+      const rows = await listReleases(client, clauses, limit);
       if (opts.json) console.log(JSON.stringify(rows, null, 2));
       else for (const r of rows) console.log(releaseLine(r));
     });
