@@ -1,7 +1,7 @@
 // Lint guards two things tsc cannot: promises nobody awaits, and the determinism line (what code
 // that runs in Temporal's workflow sandbox may import). DESIGN.md, "Layout".
 import { builtinModules } from 'node:module';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'eslint/config';
@@ -32,16 +32,17 @@ const WORKFLOW_SAFE_MODULES = [
   'src/release/stepFailureTypes.ts',
   'src/manifest/fields.ts',
   'src/targets/targetKinds.ts',
-  'src/targets/command/spec.ts',
-  'src/targets/process/spec.ts',
-  'src/targets/simulated/spec.ts',
   'src/probes/probeKinds.ts',
-  'src/probes/http/spec.ts',
-  'src/probes/tcp/spec.ts',
-  'src/probes/command/spec.ts',
-  'src/probes/simulated/spec.ts',
+  'src/checks/checkKinds.ts',
+  'src/checks/checkFields.ts',
   'src/temporal/searchAttributes.ts',
   'src/temporal/tolerantPayloadConverter.ts',
+  // every plugin kind's manifest block (src/<targets|probes|checks>/<kind>/spec.ts) is workflow-safe
+  ...['targets', 'probes', 'checks'].flatMap((family) =>
+    readdirSync(new URL(`src/${family}`, import.meta.url), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && existsSync(new URL(`src/${family}/${entry.name}/spec.ts`, import.meta.url)))
+      .map((entry) => `src/${family}/${entry.name}/spec.ts`),
+  ),
 ];
 const WORKFLOW_DIR = 'workflows';
 /** Every module of workflows/ (any depth): workflow code may import these as values too. */

@@ -7,6 +7,7 @@ import { DAY, HOUR, duration } from './fields';
 import { Target } from '../targets/targetKinds';
 import { Health } from '../probes/probeKinds';
 import { findDependencyProblems } from '../plan/dependencyGraph';
+import { Check, checkMoment } from '../checks/checkKinds';
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ID = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,99})$/;
@@ -52,6 +53,8 @@ export const Spec = z
   .strictObject({
     services: z.array(Service).min(1, 'must list at least one service').max(2000, 'at most 2000 services'),
     gates: z.array(Gate).default([]),
+    /** Verifications that decide commit or roll back (DESIGN.md, "Checks"). */
+    checks: z.array(Check).max(200, 'at most 200 checks').default([]),
     maxParallel: z.number().int().min(1).max(1000).default(10),
     retries: RetryPolicy.default({ deployAttempts: 3, rollbackAttempts: 5, initialInterval: '1s' }),
   })
@@ -71,6 +74,46 @@ export const Spec = z
           ctx.addIssue({ code: 'custom', path: ['gates', g, 'before', i], message: `unknown service "${service}"` });
         }
       });
+    });
+    const checkNames = new Set<string>();
+    spec.checks.forEach((check, c) => {
+      if (checkNames.has(check.name)) {
+        ctx.addIssue({ code: 'custom', path: ['checks', c, 'name'], message: `duplicate check name "${check.name}"` });
+      }
+      checkNames.add(check.name);
+      const when = checkMoment(check);
+      if (typeof when === 'object') {
+        when.after.forEach((service, i) => {
+          if (!names.has(service)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['checks', c, 'when', 'after', i],
+              message: `"${service}" is not a service of this release (services: ${[...names].slice(0, 10).join(', ')})`,
+            });
+          }
+        });
+      }
+      // the service names a kind's block holds (pact's provider, schema's producers and consumers)
+      const named = check as { provider?: unknown; producers?: unknown; consumers?: unknown };
+      const fields: [string, unknown][] = [['provider', named.provider], ['producers', named.producers], ['consumers', named.consumers]];
+      for (const [field, value] of fields) {
+        const list = typeof value === 'string' ? [value] : Array.isArray(value) ? (value as unknown[]) : [];
+        list.forEach((service, i) => {
+          if (typeof service === 'string' && !names.has(service)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['checks', c, field, ...(typeof value === 'string' ? [] : [i])],
+              message: `"${service}" is not a service of this release (services: ${[...names].slice(0, 10).join(', ')})`,
+            });
+          }
+        });
+      }
+      if (check.bake !== undefined && when !== 'final') {
+        ctx.addIssue({ code: 'custom', path: ['checks', c, 'bake'], message: `a bake needs when: final (this check runs ${typeof when === 'string' ? when : 'after services'})` });
+      }
+      if (check.alsoAfterRollback && when === 'afterRollback') {
+        ctx.addIssue({ code: 'custom', path: ['checks', c, 'alsoAfterRollback'], message: 'is implied by when: afterRollback' });
+      }
     });
   });
 export type Spec = z.infer<typeof Spec>;

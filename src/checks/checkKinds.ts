@@ -1,0 +1,39 @@
+/**
+ * The registry of check kinds, workflow-safe half: a check's block is one of the kinds' blocks
+ * (src/checks/<kind>/spec.ts), told apart by `kind`. A new kind: a folder with `spec.ts` and its
+ * runner, one line in CHECK_KINDS and one in createCheck.ts. Pure.
+ */
+import { z } from 'zod';
+import type { CheckWhen } from './checkFields';
+import { CommandCheck } from './command/spec';
+import { SimulatedCheck } from './simulated/spec';
+
+export const CHECK_KINDS = {
+  command: CommandCheck,
+  simulated: SimulatedCheck,
+} as const;
+export type CheckKind = keyof typeof CHECK_KINDS;
+export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
+
+export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated], {
+  error: (issue) =>
+    issue.code === 'invalid_union'
+      ? `kind must be one of ${CHECK_KIND_NAMES.join(', ')}`
+      : undefined,
+});
+export type Check = z.infer<typeof Check>;
+
+/** The moment a check runs at: its `when`, else its kind's default (pact: after its provider; schema: preflight). */
+export function checkMoment(check: Check): CheckWhen {
+  if (check.when !== undefined) return check.when;
+  const kind: string = check.kind;
+  const provider = (check as { provider?: unknown }).provider;
+  if (kind === 'pact' && typeof provider === 'string') return { after: [provider] };
+  if (kind === 'schema') return 'preflight';
+  return 'final';
+}
+
+/** `preflight`, `final`, `afterRollback` or `after orders, payments`. */
+export function describeMoment(when: CheckWhen): string {
+  return typeof when === 'string' ? when : `after ${when.after.join(', ')}`;
+}
