@@ -3,11 +3,12 @@ import { createProbeActivities, type ProbeActivityDeps } from './probeActivities
 import { createTargetActivities, type TargetActivityDeps } from './targetActivities';
 import { createEnvironmentLockActivities, type EnvironmentLockActivityDeps } from './environmentLockActivities';
 import { createProgramCheckActivities, type ProgramCheckActivityDeps } from './programCheckActivities';
+import { createCheckActivities, type CheckActivityDeps } from './checkActivities';
 
-export type ActivityDeps = TargetActivityDeps & ProbeActivityDeps & EnvironmentLockActivityDeps & ProgramCheckActivityDeps;
+export type ActivityDeps = TargetActivityDeps & ProbeActivityDeps & EnvironmentLockActivityDeps & ProgramCheckActivityDeps & CheckActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createTargetActivities(deps), ...createProbeActivities(deps), ...createEnvironmentLockActivities(deps), ...createProgramCheckActivities(deps) };
+  return { ...createTargetActivities(deps), ...createProbeActivities(deps), ...createEnvironmentLockActivities(deps), ...createProgramCheckActivities(deps), ...createCheckActivities(deps) };
 }
 
 export type ReleaseActivities = ReturnType<typeof createActivities>;

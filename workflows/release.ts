@@ -19,6 +19,9 @@ import { takeEnvironmentTurn } from './phases/queue';
 import { rollBack } from './phases/rollBack';
 import { validateAndPlan } from './phases/validateAndPlan';
 import { verifyRestored } from './phases/verifyRestored';
+import { verify } from './phases/verify';
+import { checkAfterRollback } from './phases/checkAfterRollback';
+import { CheckRuns } from './run/checkRuns';
 import type { ReleaseInput } from './releaseInput';
 import { RunState } from './run/runState';
 import { Steps } from './run/steps';
@@ -35,6 +38,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     const { manifest, plan } = validateAndPlan(input);
     const run = new RunState(input, manifest, plan);
     const steps = new Steps(run);
+    const checks = new CheckRuns(run);
     const gates = new ApprovalGates(manifest.spec.gates, run.report, () => true);
     const abort = installControls(run, gates);
     void cancelRequested.catch(() => abort('cancel requested through Temporal'));
@@ -42,11 +46,13 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     // One release at a time per environment: wait Queued for the turn, or be refused.
     const turn = await takeEnvironmentTurn(run);
 
-    // 2. Preflight: everything that can fail without touching anything.
-    if (!run.failed) await preflight(run, steps);
+    // 2. Preflight: everything that can fail without touching anything (with the preflight checks).
+    if (!run.failed) await preflight(run, steps, checks);
 
-    // 3. Deploy in dependency order, compensation pushed before each deploy, gates approved.
-    if (!run.failed) await deploy(run, steps, gates);
+    // 3. Deploy in dependency order, compensation pushed before each deploy, gates approved and
+    // `after` checks passed; then the final checks and their bake.
+    if (!run.failed) await deploy(run, steps, gates, checks);
+    if (!run.failed) await verify(run, checks);
     if (!run.failed) return finish(run, turn, 'Succeeded');
     if (!run.touched) return finish(run, turn, 'Rejected');
 
@@ -55,6 +61,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     await CancellationScope.nonCancellable(async () => {
       const restored = await rollBack(run, steps);
       await verifyRestored(run, steps, restored);
+      await checkAfterRollback(run, checks);
     });
     return finish(run, turn, run.rollbackFailed ? 'RollbackFailed' : 'RolledBack');
   });

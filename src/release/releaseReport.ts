@@ -1,4 +1,5 @@
 /** The report a release returns and its `status` query shows live. Pure types. */
+import type { CheckFinding, CheckRunMoment } from '../checks/check';
 import type { ReleaseStatus, ServiceStatus } from './releaseStatus';
 
 export type StepName = 'current' | 'deploy' | 'probe' | 'rollback' | 'verify';
@@ -34,13 +35,15 @@ export interface ServiceReport {
 /**
  * What made the release fail: a service's step (`service` and `step`), or a failure of its own kind
  * that is not a service's step (`abort`, `queue`, `gate` with the gate's name, `preflight` for a
- * program that does not exist, naming the service).
+ * program that does not exist, naming the service, `check` with the check's name).
  */
 export interface FirstError {
   service?: string;
-  step: StepName | 'abort' | 'gate' | 'queue' | 'preflight';
+  step: StepName | 'abort' | 'gate' | 'queue' | 'preflight' | 'check';
   /** The approval gate that timed out (step `gate`). */
   gate?: string;
+  /** The check that failed (step `check`). */
+  check?: string;
   message: string;
 }
 
@@ -53,6 +56,31 @@ export interface GateReport {
   refusals: { by: string; at: string; reason: string }[];
 }
 
+/** One execution of a check: each bake round and the re-run after a rollback is a run of its own. */
+export interface CheckRun {
+  at: string;
+  moment: CheckRunMoment;
+  status: 'passed' | 'failed';
+  summary: string;
+  durationMs?: number;
+}
+
+export interface CheckReport {
+  name: string;
+  kind: string;
+  /** Where it runs: `preflight`, `final`, `afterRollback`, `after orders, payments`. */
+  when: string;
+  /** Its bake, when it has one. */
+  bake?: string;
+  alsoAfterRollback: boolean;
+  /** `pending`: not run yet; `skipped`: the release ended before its moment came. The last run's verdict otherwise. */
+  status: 'pending' | 'running' | 'passed' | 'failed' | 'skipped';
+  summary?: string;
+  /** The last run's findings. */
+  findings: CheckFinding[];
+  runs: CheckRun[];
+}
+
 export interface ReleaseReport {
   releaseId: string;
   workflowId: string;
@@ -62,6 +90,8 @@ export interface ReleaseReport {
   endedAt?: string;
   services: ServiceReport[];
   gates: GateReport[];
+  /** The release's checks, in manifest order (absent in releases started before checks existed). */
+  checks?: CheckReport[];
   firstError?: FirstError;
   abort?: { reason: string; at: string };
   /** Set when the release waited for its environment: behind whom, how many ahead, since and until when. */
@@ -71,7 +101,7 @@ export interface ReleaseReport {
   /** Services in the order their compensations started (newest first). */
   compensationOrder: string[];
   /** Services whose compensation or post-rollback probe failed. */
-  rollbackFailures: { service: string; step: StepName; message: string }[];
+  rollbackFailures: { service?: string; step: StepName | 'check'; check?: string; message: string }[];
   totals: { durationMs?: number; rollbackMs?: number; deployed: number; rolledBack: number };
   /** What was left out of this report to keep it within Temporal's payload limit (releases of thousands of services). */
   omitted?: string;

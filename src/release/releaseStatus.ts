@@ -6,6 +6,7 @@ export const RELEASE_STATUSES = [
   'Deploying',
   'Paused',
   'AwaitingApproval',
+  'Verifying',
   'RollingBack',
   'Succeeded',
   'RolledBack',

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { ManifestInput } from '../../src/manifest/schema';
 
 export const FAKE_TARGET = resolve(__dirname, '..', 'fixtures', 'fake-target.js');
+export const FAKE_CHECK = resolve(__dirname, '..', 'fixtures', 'fake-check.js');
 
 export interface FakeServiceOptions {
   dependsOn?: string[];
@@ -19,6 +20,7 @@ export interface FakeServiceOptions {
 export type HeldAction = 'deploy' | 'rollback' | 'health';
 
 type ServiceInput = ManifestInput['spec']['services'][number];
+type CheckInput = NonNullable<ManifestInput['spec']['checks']>[number];
 
 export class FakeFleet {
   readonly dir = mkdtempSync(join(tmpdir(), 'lockstep-fleet-'));
@@ -71,6 +73,16 @@ export class FakeFleet {
         ? {}
         : { health: { command: call('health'), successThreshold: 1, interval: '100ms', timeout: '3s' } }),
     };
+  }
+
+  /** A `command` check running test/fixtures/fake-check.js, which logs each run into the fleet's events. */
+  check(name: string, fields: Partial<Omit<Extract<CheckInput, { kind: 'command' }>, 'kind' | 'run'>> = {}): CheckInput {
+    return { name, kind: 'command', run: ['node', FAKE_CHECK, this.dir], ...fields };
+  }
+
+  /** The runs of checks: "check <name> <moment> <run> <svc>=<version>,...". */
+  checkRuns(): string[] {
+    return this.events().filter((e) => e.startsWith('check '));
   }
 
   /** Services in a line, each after the one before it: `chain(['a', 'b', 'c'], '2.0.0')` is a -> b -> c. */

@@ -5,16 +5,29 @@
  * times out may have half-applied), deploy, probe. The first failure cancels what is in flight.
  */
 import { isCancellation, sleep } from '@temporalio/workflow';
+import type { Check } from '../../src/checks/checkKinds';
 import type { Service } from '../../src/manifest/schema';
 import type { ApprovalGates } from '../approvalGates';
 import { runDag } from '../run/dagScheduler';
 import type { RunState } from '../run/runState';
 import { StepFailed, type Steps } from '../run/steps';
+import { checkFailureMessage, checkTaskName, type CheckRuns } from '../run/checkRuns';
 
-export async function deploy(run: RunState, steps: Steps, gates: ApprovalGates): Promise<void> {
-  const mayStart = gateKeeper(run, gates);
+export async function deploy(run: RunState, steps: Steps, gates: ApprovalGates, checks: CheckRuns): Promise<void> {
+  const gatePermits = gateKeeper(run, gates);
+  // an `{after: [a, b]}` check is a task of its own: it waits for a and b, and whatever depends on
+  // a or b waits for it (those further down wait for them in turn)
+  const afterChecks = checks.afterServices();
+  const checkTasks = afterChecks.map(({ check, after }) => ({ name: checkTaskName(check.name), after }));
+  const checksAfter = (dependency: string) => afterChecks.filter((c) => c.after.includes(dependency)).map((c) => checkTaskName(c.check.name));
+  const serviceTasks = run.plan.startOrder.map((name) => {
+    const dependsOn = run.service(name).dependsOn;
+    return { name, after: [...dependsOn, ...new Set(dependsOn.flatMap(checksAfter))] };
+  });
+  const checkNames = new Map(afterChecks.map(({ check }) => [checkTaskName(check.name), check]));
+  const mayStart = (name: string) => checkNames.has(name) || gatePermits(name);
   await runDag({
-    tasks: run.plan.startOrder.map((name) => ({ name, after: run.service(name).dependsOn })),
+    tasks: [...checkTasks, ...serviceTasks],
     maxParallel: run.manifest.spec.maxParallel,
     waitFor: 'succeeded',
     wakeup: run.wakeup,
@@ -24,8 +37,20 @@ export async function deploy(run: RunState, steps: Steps, gates: ApprovalGates):
     onWait: (running) => {
       if (!run.failed) run.setStatus(run.paused ? 'Paused' : gates.anyOpen() && running === 0 ? 'AwaitingApproval' : 'Deploying');
     },
-    run: (name) => deployService(run, steps, run.service(name)),
+    run: (name) => {
+      const check = checkNames.get(name);
+      return check ? runAfterCheck(run, checks, check) : deployService(run, steps, run.service(name));
+    },
   });
+}
+
+/** An `{after: [...]}` check: a failure fails the release (what it did is rolled back). */
+async function runAfterCheck(run: RunState, checks: CheckRuns, check: Check): Promise<void> {
+  const outcome = await run.cancellable.run(() => checks.runOnce(check, 'after'));
+  if (outcome.status === 'failed') {
+    run.fail({ step: 'check', check: check.name, message: checkFailureMessage(check, outcome) });
+    throw new Error(outcome.summary);
+  }
 }
 
 async function deployService(run: RunState, steps: Steps, svc: Service): Promise<void> {

@@ -2,20 +2,22 @@
  * Step 2, preflight: everything that can fail without touching anything runs first. On the worker,
  * where the commands run, every program the release may run must exist and be executable; every
  * current version is read in one activity (one round trip, not one per service), at the same time;
- * a read that failed there is retried alone with its own retry policy. A failure here ends the
- * release Rejected.
+ * a read that failed there is retried alone with its own retry policy; the `preflight` checks run
+ * beside them. A failure here ends the release Rejected.
  */
 import { isCancellation } from '@temporalio/workflow';
 import { runDag } from '../run/dagScheduler';
 import type { RunState } from '../run/runState';
 import type { ProgramFinding } from '../../src/targets/programChecks';
 import { StepFailed, type Steps } from '../run/steps';
+import { checkFailureMessage, type CheckRuns } from '../run/checkRuns';
 
-export async function preflight(run: RunState, steps: Steps): Promise<void> {
+export async function preflight(run: RunState, steps: Steps, checks: CheckRuns): Promise<void> {
   run.setStatus('Preflight');
   const names = run.plan.startOrder;
   const readAt = new Date();
-  const [programs, batch] = await Promise.all([
+  const [, programs, batch] = await Promise.all([
+    runPreflightChecks(run, checks),
     run.cancellable.run(() => steps.checkPrograms()).catch((err: unknown) => programCheckFailed(run, err)),
     run.cancellable
       .run(() => steps.readAll(names))
@@ -49,6 +51,20 @@ export async function preflight(run: RunState, steps: Steps): Promise<void> {
     },
   });
   if (!run.failed) run.setStatus('Deploying');
+}
+
+/** The `preflight` checks, all at once; the first that fails rejects the release (the others are cancelled). */
+async function runPreflightChecks(run: RunState, checks: CheckRuns): Promise<void> {
+  await Promise.all(
+    checks.at('preflight').map(async (check) => {
+      try {
+        const outcome = await run.cancellable.run(() => checks.runOnce(check, 'preflight'));
+        if (outcome.status === 'failed') run.fail({ step: 'check', check: check.name, message: checkFailureMessage(check, outcome) });
+      } catch (err) {
+        if (!isCancellation(err)) throw err;
+      }
+    }),
+  );
 }
 
 function programCheckFailed(run: RunState, err: unknown): undefined {

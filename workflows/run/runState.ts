@@ -119,6 +119,11 @@ export class RunState {
     this.report.data.rollbackFailures.push({ service, step, message });
   }
 
+  /** A check after the rollback failed: the release ends RollbackFailed, naming it. */
+  recordCheckAfterRollbackFailure(check: string, message: string): void {
+    this.report.data.rollbackFailures.push({ step: 'check', check, message });
+  }
+
   get rollbackFailed(): boolean {
     return this.report.data.rollbackFailures.length > 0;
   }
@@ -139,6 +144,8 @@ export class RunState {
       // the release failed before these could start: they were never touched
       for (const s of this.report.data.services) if (s.status === 'Pending') s.status = 'Skipped';
     }
+    // checks whose moment never came
+    for (const c of this.report.data.checks ?? []) if (c.status === 'pending') c.status = 'skipped';
     this.report.finish(status, new Date(), this.rollbackStartedAt);
     upsertSearchAttributes([{ key: LockstepStatus, value: status }]);
     const first = this.report.data.firstError;
