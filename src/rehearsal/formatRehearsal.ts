@@ -11,11 +11,14 @@ export interface TimelineEntry {
   outcome: string;
 }
 
-/** Deploy, probe, rollback and verify steps in the order they started (reads of the current version left out). */
+/** Deploy, probe, rollback, verify steps and check runs in the order they started (reads of the current version left out). */
 export function rehearsalTimeline(report: ReleaseReport): TimelineEntry[] {
   const start = Date.parse(report.startedAt);
+  const checkRuns: TimelineEntry[] = (report.checks ?? []).flatMap((c) =>
+    c.runs.map((r) => ({ atMs: Date.parse(r.at) - start, durationMs: r.durationMs ?? 0, step: 'check', service: c.name, version: r.moment, outcome: r.status === 'passed' ? 'ok' : 'failed' })),
+  );
   return report.services
-    .flatMap((s) =>
+    .flatMap((s): TimelineEntry[] =>
       s.steps
         .filter((st) => st.step !== 'current')
         .map((st) => ({
@@ -27,6 +30,7 @@ export function rehearsalTimeline(report: ReleaseReport): TimelineEntry[] {
           outcome: st.outcome,
         })),
     )
+    .concat(checkRuns)
     .sort((a, b) => a.atMs - b.atMs || a.service.localeCompare(b.service));
 }
 
@@ -47,10 +51,10 @@ export function formatRehearsal(report: ReleaseReport, header: string[]): string
   lines.push('', `outcome: ${report.status}`);
   if (report.firstError) {
     const f = report.firstError;
-    lines.push(`  first failure: ${f.service ?? ''} ${f.step}: ${f.message}`);
+    lines.push(`  first failure: ${f.service ? `${f.service} ` : ''}${f.step}${f.check ? ` ${f.check}` : ''}: ${f.message}`);
   }
   if (report.compensationOrder.length) lines.push(`  compensation order: ${report.compensationOrder.join(' -> ')}`);
-  for (const f of report.rollbackFailures) lines.push(`  rollback would FAIL for ${f.service} (${f.step}): ${f.message}`);
+  for (const f of report.rollbackFailures) lines.push(`  rollback would FAIL for ${f.check ? `check ${f.check}` : `${f.service} (${f.step})`}: ${f.message}`);
   const phases = rehearsalPhases(report);
   lines.push(
     `  phases: deploy ${formatDuration(phases.deployMs)}${phases.rollbackMs !== undefined ? `, rollback ${formatDuration(phases.rollbackMs)} (including re-probes)` : ''}, total ${formatDuration(phases.totalMs)}`,

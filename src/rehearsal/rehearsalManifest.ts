@@ -3,6 +3,7 @@
  * target replaced by a `simulated` one and every probe by a simulated probe, and failures
  * injected where asked (`payments:deploy`, `orders:probe`, `orders:rollback`, `x:current`).
  */
+import { checkMoment } from '../checks/checkKinds';
 import { formatDuration } from '../manifest/duration';
 import type { Manifest, ManifestInput } from '../manifest/schema';
 
@@ -14,14 +15,24 @@ export interface RehearsalOptions {
   probeLatencyMs: number;
   /** Fraction of the latency each step may vary by, e.g. 0.2. */
   jitter: number;
-  failures: { service: string; step: FailableStep }[];
+  failures: InjectedFailure[];
 }
+
+/** A service's step (`payments:deploy`) or a check (`check:checkout-flow`) made to fail. */
+export type InjectedFailure = { service: string; step: FailableStep } | { check: string };
 
 export class RehearsalOptionError extends Error {}
 
-/** Parses `--fail service:step`. */
-export function parseFailure(text: string, manifest: Manifest): { service: string; step: FailableStep } {
+/** Parses `--fail service:step` or `--fail check:<name>`. */
+export function parseFailure(text: string, manifest: Manifest): InjectedFailure {
   const [service, step, ...rest] = text.split(':');
+  if (service === 'check' && step && rest.length === 0 && !manifest.spec.services.some((s) => s.name === 'check' && (FAILABLE_STEPS as readonly string[]).includes(step))) {
+    if (!manifest.spec.checks.some((c) => c.name === step)) {
+      const names = manifest.spec.checks.map((c) => c.name);
+      throw new RehearsalOptionError(`--fail ${text}: no check "${step}" in the manifest (${names.length ? `checks: ${names.join(', ')}` : 'it has no checks'})`);
+    }
+    return { check: step };
+  }
   if (!service || !step || rest.length > 0) {
     throw new RehearsalOptionError(`--fail ${text}: write it as <service>:<step>, e.g. payments:deploy`);
   }
@@ -39,7 +50,8 @@ export function parseFailure(text: string, manifest: Manifest): { service: strin
 }
 
 export function rehearsalManifest(manifest: Manifest, releaseId: string, opts: RehearsalOptions): ManifestInput {
-  const failing = (service: string, step: FailableStep) => opts.failures.some((f) => f.service === service && f.step === step);
+  const failing = (service: string, step: FailableStep) => opts.failures.some((f) => 'service' in f && f.service === service && f.step === step);
+  const checkFails = (name: string) => opts.failures.some((f) => 'check' in f && f.check === name);
   const ms = (n: number) => `${Math.max(0, Math.round(n))}ms`;
   return {
     apiVersion: 'lockstep/v1',
@@ -71,11 +83,24 @@ export function rehearsalManifest(manifest: Manifest, releaseId: string, opts: R
             }
           : {}),
       })),
+      // every check becomes a simulated one at the same moment; an injected failure fails its runs
+      // before a rollback (the old versions pass)
+      checks: manifest.spec.checks.map((c) => ({
+        name: c.name,
+        kind: 'simulated' as const,
+        when: checkMoment(c),
+        ...(c.bake ? { bake: c.bake } : {}),
+        interval: c.interval,
+        timeout: c.timeout,
+        alsoAfterRollback: c.alsoAfterRollback,
+        latency: ms(opts.probeLatencyMs),
+        fail: checkFails(c.name) ? ('always' as const) : ('never' as const),
+      })),
     },
   };
 }
 
 export function describeOptions(opts: RehearsalOptions): string {
-  const failures = opts.failures.length ? opts.failures.map((f) => `${f.service}:${f.step}`).join(', ') : 'none';
+  const failures = opts.failures.length ? opts.failures.map((f) => ('check' in f ? `check:${f.check}` : `${f.service}:${f.step}`)).join(', ') : 'none';
   return `deploy/rollback ${formatDuration(opts.latencyMs)}, probe ${formatDuration(opts.probeLatencyMs)}, jitter ${opts.jitter ? `±${Math.round(opts.jitter * 100)}%` : 'off'}; injected failures: ${failures}`;
 }

@@ -1,5 +1,5 @@
 /** Human and Markdown forms of a release report. */
-import type { ReleaseReport, ServiceReport } from './releaseReport';
+import type { CheckReport, ReleaseReport, ServiceReport } from './releaseReport';
 import { formatDuration } from '../manifest/duration';
 import { shownCompensations, shownStatus } from './unchangedServices';
 
@@ -10,6 +10,25 @@ function versions(s: ServiceReport): string {
   const now = s.runningVersion === undefined ? before : s.runningVersion || '(none)';
   return `target ${s.version}, before ${before}, now ${now}`;
 }
+
+/** `checkout-flow  final (bake 2m)  passed  3 of 3 steps passed  (runs: final passed, bake passed)` */
+function checkLine(c: CheckReport): string {
+  const where = `${c.when}${c.bake ? ` (bake ${c.bake})` : ''}${c.alsoAfterRollback ? ' + afterRollback' : ''}`;
+  const runs = c.runs.length > 1 ? `  (runs: ${c.runs.map((r) => `${r.moment} ${r.status}`).join(', ')})` : '';
+  return `${c.name.padEnd(20)} ${c.kind.padEnd(10)} ${where.padEnd(28)} ${c.status.padEnd(8)} ${c.summary ?? ''}${runs}`;
+}
+
+/** The label of a rollback failure: the service and its step, or the check. */
+function rollbackFailureLabel(f: ReleaseReport['rollbackFailures'][number], code: (t: string) => string): string {
+  return f.check ? `check ${code(f.check)}` : `${code(f.service ?? '')} ${f.step}`;
+}
+
+function firstErrorLabel(e: NonNullable<ReleaseReport['firstError']>, code: (t: string) => string): string {
+  return `${e.service ? `${code(e.service)} ` : ''}${e.step}${e.check ? ` ${code(e.check)}` : ''}`;
+}
+
+const plain = (t: string) => t;
+const backticks = (t: string) => `\`${t}\``;
 
 function failedStep(s: ServiceReport): string {
   const failed = s.steps.find((st) => st.outcome === 'failed');
@@ -22,13 +41,20 @@ export function formatReportText(report: ReleaseReport): string {
   if (report.closedAs) lines.push(`  ${closedLine(report)}`);
   if (report.firstError) {
     const e = report.firstError;
-    lines.push(`  first error: ${e.service ? `${e.service} ` : ''}${e.step}: ${e.message}`);
+    lines.push(`  first error: ${firstErrorLabel(e, plain)}: ${e.message}`);
   }
   if (report.abort) lines.push(`  aborted: ${report.abort.reason} (at ${report.abort.at})`);
   if (report.queue) lines.push(`  ${queueLine(report.queue)}`);
   lines.push('  services:');
   for (const s of report.services) {
     lines.push(`    ${s.name.padEnd(20)} ${shownStatus(s).padEnd(14)} ${versions(s)}${failedStep(s)}`);
+  }
+  if (report.checks && report.checks.length > 0) {
+    lines.push('  checks:');
+    for (const c of report.checks) {
+      lines.push(`    ${checkLine(c)}`);
+      if (c.status === 'failed') for (const f of c.findings.filter((x) => x.status === 'failed').slice(0, 10)) lines.push(`      ✗ ${f.item}: ${f.message}`);
+    }
   }
   for (const g of report.gates) {
     lines.push(`  gate ${g.name}: ${g.status}${g.approvedBy ? ` by ${g.approvedBy} at ${g.approvedAt}` : ''}`);
@@ -38,7 +64,7 @@ export function formatReportText(report: ReleaseReport): string {
     lines.push(`  compensations (newest first): ${shownCompensations(report).join(arrow)}`);
     if (report.totals.rollbackMs !== undefined) lines.push(`  rollback took ${formatDuration(report.totals.rollbackMs)}`);
   }
-  for (const f of report.rollbackFailures) lines.push(`  ROLLBACK FAILED: ${f.service} ${f.step}: ${f.message}`);
+  for (const f of report.rollbackFailures) lines.push(`  ROLLBACK FAILED: ${rollbackFailureLabel(f, plain)}: ${f.message}`);
   return lines.join('\n');
 }
 
@@ -58,7 +84,7 @@ export function formatReportMarkdown(report: ReleaseReport): string {
   if (report.closedAs) lines.push(`**${closedLine(report)}**`, '');
   if (report.firstError) {
     const e = report.firstError;
-    lines.push(`**First error:** ${e.service ? `\`${e.service}\` ` : ''}${e.step}: ${e.message}`, '');
+    lines.push(`**First error:** ${firstErrorLabel(e, backticks)}: ${e.message}`, '');
   }
   lines.push('| service | status | target | before | now | failed step |', '|---|---|---|---|---|---|');
   for (const s of report.services) {
@@ -66,6 +92,19 @@ export function formatReportMarkdown(report: ReleaseReport): string {
     lines.push(
       `| ${s.name} | ${shownStatus(s)} | ${s.version} | ${s.previousVersion ?? '?'} | ${s.runningVersion ?? s.previousVersion ?? '?'} | ${failed ? `${failed.step}: ${failed.error}` : ''} |`,
     );
+  }
+  if (report.checks && report.checks.length > 0) {
+    lines.push('', '| check | kind | when | status | summary | runs |', '|---|---|---|---|---|---|');
+    for (const c of report.checks) {
+      const when = `${c.when}${c.bake ? ` (bake ${c.bake})` : ''}${c.alsoAfterRollback ? ' + afterRollback' : ''}`;
+      const runs = c.runs.map((r) => `${r.moment} ${r.status === 'passed' ? '✅' : '❌'}`).join(', ');
+      lines.push(`| ${c.name} | ${c.kind} | ${when} | ${c.status} | ${markdownCell(c.summary ?? '')} | ${runs} |`);
+    }
+    for (const c of report.checks.filter((x) => x.status === 'failed')) {
+      lines.push('', `<details><summary>Findings of <code>${c.name}</code></summary>`, '');
+      for (const f of c.findings) lines.push(`- ${f.status === 'passed' ? '✅' : '❌'} \`${f.item}\`: ${markdownCell(f.message)}`);
+      lines.push('', '</details>');
+    }
   }
   if (report.queue) lines.push('', `**Environment:** ${queueLine(report.queue)}`);
   if (report.gates.length > 0) {
@@ -76,6 +115,11 @@ export function formatReportMarkdown(report: ReleaseReport): string {
     }
   }
   if (report.compensationOrder.length > 0) lines.push('', `**Compensations (newest first):** ${shownCompensations(report).join(' → ')}`);
-  for (const f of report.rollbackFailures) lines.push('', `**Rollback failed:** \`${f.service}\` ${f.step}: ${f.message}`);
+  for (const f of report.rollbackFailures) lines.push('', `**Rollback failed:** ${rollbackFailureLabel(f, backticks)}: ${f.message}`);
   return lines.join('\n');
+}
+
+/** Text safe inside a Markdown table cell: one line, no column breaks. */
+function markdownCell(text: string): string {
+  return text.replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
 }

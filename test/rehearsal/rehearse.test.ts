@@ -2,7 +2,10 @@
  * `lockstep rehearse`: the real release workflow on the demo's dependency graph with simulated
  * targets: the order of steps, the compensation order, injected failures at each kind of step.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ReleaseReport } from '../../src/release/releaseReport';
 import { loadManifest } from '../../src/manifest/loadManifest';
 import { runRehearsal } from '../../src/rehearsal/runRehearsal';
 import { rehearsalTimeline } from '../../src/rehearsal/formatRehearsal';
@@ -117,4 +120,40 @@ test('rehearsal also works on a benchmark-sized graph', async () => {
       if (position.has(s.name)) expect(position.get(s.name)!).toBeLessThan(position.get(dep)!);
     }
   }
+});
+
+test('checks are rehearsed too: --fail check:<name> fails it, the rollback follows and the check passes after it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-rehearse-checks-'));
+  const file = join(dir, 'checks.yaml');
+  writeFileSync(
+    file,
+    [
+      'apiVersion: lockstep/v1',
+      'kind: Release',
+      'metadata: { id: rehearse-checks, environment: staging }',
+      'spec:',
+      '  services:',
+      '    - { name: payments, version: 2.0.0, target: { kind: command, deploy: [./deploy.sh], current: [./current.sh] } }',
+      '    - { name: orders, version: 2.0.0, dependsOn: [payments], target: { kind: command, deploy: [./deploy.sh], current: [./current.sh] } }',
+      '  checks:',
+      '    - { name: payments-contract, kind: command, when: { after: [payments] }, run: [./pact.sh] }',
+      '    - { name: checkout-flow, kind: command, run: [./flow.sh], alsoAfterRollback: true }',
+    ].join('\n'),
+  );
+  const ok = await runCli(['rehearse', file, '--latency', '50ms', '--json']);
+  expect(ok.code).toBe(0);
+  const okReport = JSON.parse(ok.stdout).report as ReleaseReport;
+  expect(okReport.checks!.map((c) => `${c.name}:${c.status}`)).toEqual(['payments-contract:passed', 'checkout-flow:passed']);
+
+  const failed = await runCli(['rehearse', file, '--latency', '50ms', '--fail', 'check:checkout-flow']);
+  expect(failed.code).toBe(1);
+  expect(failed.stdout).toContain('injected failures: check:checkout-flow');
+  expect(failed.stdout).toMatch(/check\s+checkout-flow final\s+FAILED/);
+  expect(failed.stdout).toMatch(/check\s+checkout-flow afterRollback\n/);
+  expect(failed.stdout).toContain('first failure: check checkout-flow: check "checkout-flow" failed: injected failure');
+  expect(failed.stdout).toContain('compensation order: orders -> payments');
+
+  const unknown = await runCli(['rehearse', file, '--fail', 'check:smoke']);
+  expect(unknown.code).toBe(3);
+  expect(unknown.stderr).toContain('--fail check:smoke: no check "smoke" in the manifest (checks: payments-contract, checkout-flow)');
 });

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { loadManifest } from '../../manifest/loadManifest';
 import { planRelease } from '../../plan/planRelease';
+import { placeChecks } from '../../plan/checkPlacement';
 import { withConnectionFlags } from '../connectionFlags';
 import { runLivePlan, type LivePlanOptions } from '../runLivePlan';
 
@@ -26,8 +27,9 @@ export function registerPlan(program: Command): void {
       if (opts.live) return runLivePlan(file, opts);
       const { manifest } = loadManifest(file);
       const plan = planRelease(manifest);
+      const checks = placeChecks(manifest);
       if (opts.json) {
-        console.log(JSON.stringify({ environment: manifest.metadata.environment, ...plan }, null, 2));
+        console.log(JSON.stringify({ environment: manifest.metadata.environment, ...plan, checks }, null, 2));
         return;
       }
       console.log(`release ${manifest.metadata.id ?? '(id generated at start)'} to ${manifest.metadata.environment}: ${manifest.spec.services.length} services, at most ${manifest.spec.maxParallel} at once`);
@@ -38,5 +40,7 @@ export function registerPlan(program: Command): void {
       for (const gate of manifest.spec.gates) {
         console.log(`gate ${gate.name}: before ${gate.before.join(', ')}; approvers ${gate.approvers?.join(', ') ?? 'anyone'}; timeout ${gate.timeout}`);
       }
+      if (checks.length > 0) console.log('checks:');
+      for (const check of checks) console.log(`  ${check.name} (${check.kind}): ${check.description}`);
     });
 }

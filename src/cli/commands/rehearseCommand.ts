@@ -29,7 +29,7 @@ export function registerRehearse(program: Command): void {
     .command('rehearse')
     .description('rehearse a release: the real workflow and dependency graph with simulated targets; nothing real is touched')
     .argument('<manifest>', 'manifest file (YAML or JSON)')
-    .option('--fail <service:step>', 'inject a failure (step: deploy, probe, rollback, current); repeatable', (v: string, acc: string[]) => [...acc, v], [])
+    .option('--fail <service:step>', 'inject a failure (step: deploy, probe, rollback, current), or check:<name> to fail a check; repeatable', (v: string, acc: string[]) => [...acc, v], [])
     .option('--latency <duration>', 'simulated time of each deploy and rollback', '300ms')
     .option('--probe-latency <duration>', 'simulated time of each health probe (default: a third of --latency)')
     .option('--jitter [fraction]', 'vary each step by up to this fraction (default 0.2 when given)')
