@@ -18,10 +18,12 @@ export type CheckKind = keyof typeof CHECK_KINDS;
 export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
 
 export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated, CHECK_KINDS.prometheus], {
-  error: (issue) =>
-    issue.code === 'invalid_union'
-      ? `kind must be one of ${CHECK_KIND_NAMES.join(', ')}`
-      : undefined,
+  error: (issue) => {
+    if (issue.code !== 'invalid_union') return undefined;
+    const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
+    const given = kind === undefined ? 'a check needs a kind' : `${JSON.stringify(kind)} is not a check kind`;
+    return `${given}: use one of ${CHECK_KIND_NAMES.join(', ')}`;
+  },
 });
 export type Check = z.infer<typeof Check>;
 
