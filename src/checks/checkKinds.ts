@@ -6,16 +6,18 @@
 import { z } from 'zod';
 import type { CheckWhen } from './checkFields';
 import { CommandCheck } from './command/spec';
+import { PactCheck } from './pact/spec';
 import { SimulatedCheck } from './simulated/spec';
 
 export const CHECK_KINDS = {
   command: CommandCheck,
+  pact: PactCheck,
   simulated: SimulatedCheck,
 } as const;
 export type CheckKind = keyof typeof CHECK_KINDS;
 export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
 
-export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated], {
+export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.pact, CHECK_KINDS.simulated], {
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `kind must be one of ${CHECK_KIND_NAMES.join(', ')}`
