@@ -108,7 +108,7 @@ function describeVerification(item: string, verification: PactVerification, file
   const against = providerVersion ? ` against ${providerVersion}` : '';
   const names = files.map((f) => basename(f)).join(', ');
   if (verification.passed) {
-    return { item, status: 'passed', message: `${verification.interactions} interactions verified${against} (${names})` };
+    return { item, status: 'passed', message: `${verification.interactions} interaction${verification.interactions === 1 ? '' : 's'} verified${against} (${names})` };
   }
   return { item, status: 'failed', message: truncate(verification.failures.join('; ') || `the Pact Verifier failed${against} (${names})`) };
 }
