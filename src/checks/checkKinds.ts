@@ -6,18 +6,20 @@
 import { z } from 'zod';
 import type { CheckWhen } from './checkFields';
 import { CommandCheck } from './command/spec';
+import { PactCheck } from './pact/spec';
 import { PrometheusCheck } from './prometheus/spec';
 import { SimulatedCheck } from './simulated/spec';
 
 export const CHECK_KINDS = {
   command: CommandCheck,
+  pact: PactCheck,
   simulated: SimulatedCheck,
   prometheus: PrometheusCheck,
 } as const;
 export type CheckKind = keyof typeof CHECK_KINDS;
 export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
 
-export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated, CHECK_KINDS.prometheus], {
+export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.pact, CHECK_KINDS.prometheus, CHECK_KINDS.simulated], {
   error: (issue) => {
     if (issue.code !== 'invalid_union') return undefined;
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind;

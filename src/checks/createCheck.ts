@@ -3,6 +3,7 @@ import { parseDuration } from '../manifest/duration';
 import type { CheckRunner } from './check';
 import { createCommandCheck } from './command/commandCheck';
 import type { Check, CheckKind } from './checkKinds';
+import { createPactCheck } from './pact/pactCheck';
 import { createPrometheusCheck } from './prometheus/prometheusCheck';
 import { createSimulatedCheck } from './simulated/simulatedCheck';
 
@@ -16,6 +17,7 @@ type Factories = { [K in CheckKind]: (spec: Extract<Check, { kind: K }>, ctx: Ch
 /** One line per kind. */
 const FACTORIES: Factories = {
   command: (spec, ctx) => createCommandCheck(spec, ctx),
+  pact: (spec, ctx) => createPactCheck(spec, ctx),
   simulated: (spec) => createSimulatedCheck(spec),
   prometheus: (spec, ctx) => createPrometheusCheck(spec, ctx),
 };
