@@ -4,13 +4,15 @@
  * answers with findings and never fails for one; the workflow decides (Rejected, nothing touched).
  */
 import type { Logger } from '../src/logging/logger';
-import { checkServicePrograms, type ProgramCheckResult, type ServicePrograms } from '../src/targets/programChecks';
+import { checkCheckPrograms, checkServicePrograms, type CheckProgram, type ProgramCheckResult, type ServicePrograms } from '../src/targets/programChecks';
 
 export interface ProgramCheckInput {
   releaseId: string;
   /** Directory relative paths resolve against (the manifest's directory). */
   baseDir: string;
   services: ServicePrograms[];
+  /** The `command` checks' programs (absent from releases started before checks existed). */
+  checks?: CheckProgram[];
 }
 
 export interface ProgramCheckActivityDeps {
@@ -20,7 +22,9 @@ export interface ProgramCheckActivityDeps {
 export function createProgramCheckActivities({ logger }: ProgramCheckActivityDeps) {
   return {
     async checkPrograms(input: ProgramCheckInput): Promise<ProgramCheckResult> {
-      const result = checkServicePrograms(input.services, input.baseDir);
+      const services = checkServicePrograms(input.services, input.baseDir);
+      const checks = checkCheckPrograms(input.checks ?? [], input.baseDir);
+      const result: ProgramCheckResult = { checked: [...services.checked, ...checks.checked], findings: [...services.findings, ...checks.findings] };
       const log = logger.child({ releaseId: input.releaseId, step: 'preflight' });
       for (const f of result.findings) log.warn({ service: f.service, what: f.what, path: f.path, problem: f.problem }, 'program check failed');
       log.info({ checked: result.checked.length, findings: result.findings.length }, 'programs checked');

@@ -10,7 +10,7 @@ import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import type { Health, Target } from '../manifest/schema';
 import { resolveProgram } from './runCommand';
 
-export type ProgramRole = 'deploy' | 'rollback' | 'current' | 'start' | 'probe';
+export type ProgramRole = 'deploy' | 'rollback' | 'current' | 'start' | 'probe' | 'check';
 
 /** What of a service is checked: a program in one role, or a working directory. */
 export type ProgramCheckSubject = ProgramRole | 'cwd';
@@ -70,6 +70,33 @@ export function checkServicePrograms(services: readonly ServicePrograms[], baseD
       }
     }
     if (s.health?.command) record('probe', ...programProblem(s.health.command[0]!, resolve(baseDir), path));
+  }
+  return result;
+}
+
+/** A `command` check's program, as the release will run it. */
+export interface CheckProgram {
+  check: string;
+  run: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+}
+
+/** The programs of `command` checks (named `check <name>` in the findings), with their working directories. */
+export function checkCheckPrograms(checks: readonly CheckProgram[], baseDir: string, path = process.env.PATH ?? ''): ProgramCheckResult {
+  const result: ProgramCheckResult = { checked: [], findings: [] };
+  for (const c of checks) {
+    const service = `check ${c.check}`;
+    const record = (what: ProgramCheckSubject, resolved: string, problem: string | undefined): void => {
+      result.checked.push({ service, what, path: resolved });
+      if (problem) result.findings.push({ service, what, path: resolved, problem });
+    };
+    const cwd = resolve(baseDir, c.cwd ?? '.');
+    const cwdProblem = directoryProblem(cwd);
+    record('cwd', cwd, cwdProblem);
+    const program = c.run[0]!;
+    if (cwdProblem && !isAbsolute(program) && program.includes('/')) continue;
+    record('check', ...programProblem(program, cwd, c.env?.PATH ?? path));
   }
   return result;
 }

@@ -115,3 +115,14 @@ test('an afterRollback check that fails ends RollbackFailed, naming it; checks w
   expect(check(report, 'flow').status).toBe('skipped');
   expect(fleet.version('a')).toBe('1.0.0');
 });
+
+test("a command check whose program does not exist rejects the release in preflight, naming the check and the path", async () => {
+  const fleet = new FakeFleet({ a: '1.0.0' });
+  const report = await run(fleet, fleet.manifest('check-missing-program', [fleet.service('a', '2.0.0')], { checks: [{ name: 'smoke', kind: 'command', run: ['./smoek.sh'] }] }));
+
+  expect(report.status).toBe('Rejected');
+  expect(report.firstError).toMatchObject({ step: 'preflight', check: 'smoke' });
+  expect(report.firstError!.message).toBe(`check smoke: check program ${fleet.dir}/smoek.sh does not exist`);
+  expect(fleet.applied()).toEqual([]);
+  expect(report.checks![0]!.status).toBe('skipped');
+});

@@ -25,7 +25,10 @@ export async function preflight(run: RunState, steps: Steps, checks: CheckRuns):
   ]);
   if (programs) {
     run.report.data.programChecks = { checked: programs.checked.length, findings: programs.findings };
-    if (programs.findings.length > 0) run.fail({ step: 'preflight', service: programs.findings[0]!.service, message: describeFindings(programs.findings) });
+    const first = programs.findings[0];
+    // a command check's program is named `check <name>` in its finding
+    const whose = first?.service.startsWith('check ') ? { check: first.service.slice('check '.length) } : { service: first?.service };
+    if (first) run.fail({ step: 'preflight', ...whose, message: describeFindings(programs.findings) });
   }
   for (const result of batch ?? []) {
     if (result.version === undefined) continue;

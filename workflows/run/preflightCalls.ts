@@ -67,6 +67,7 @@ export function checkPrograms(ctx: PreflightContext): Promise<ProgramCheckResult
       releaseId: ctx.releaseId,
       baseDir: ctx.baseDir,
       services: ctx.manifest.spec.services.map((s) => ({ service: s.name, version: s.version, target: s.target, health: s.health })),
+      checks: ctx.manifest.spec.checks.flatMap((c) => (c.kind === 'command' ? [{ check: c.name, run: c.run, cwd: c.cwd, env: c.env }] : [])),
     }],
   );
 }
