@@ -13,6 +13,8 @@ import { describeFindings } from './phases/preflight';
 import { validateAndPlan } from './phases/validateAndPlan';
 import { checkPrograms, readCurrentVersion, readCurrentVersions, type PreflightContext } from './run/preflightCalls';
 import { describeStepFailure } from './stepFailure';
+import { checkMoment } from '../src/checks/checkKinds';
+import { checkFailureMessage, runCheckActivity, targetVersions } from './run/checkRuns';
 
 export type { LivePlan, LivePlanInput } from '../src/plan/livePlan';
 
@@ -25,7 +27,18 @@ export async function planLive(input: LivePlanInput): Promise<LivePlan> {
   const ctx: PreflightContext = { releaseId: input.planId, environment, baseDir: input.baseDir, manifest };
   const byName = new Map(manifest.spec.services.map((s) => [s.name, s]));
 
-  const [programs, batch] = await Promise.all([
+  const [checkVerdicts, programs, batch] = await Promise.all([
+    // the preflight checks, as the release would run them (they touch nothing)
+    Promise.all(
+      manifest.spec.checks
+        .filter((c) => checkMoment(c) === 'preflight')
+        .map((check) =>
+          runCheckActivity(ctx, check, 'preflight', 1, targetVersions(manifest)).then(
+            (outcome): PreflightVerdict => ({ check: `check ${check.name}`, passed: outcome.status === 'passed', detail: outcome.status === 'passed' ? outcome.summary : checkFailureMessage(check, outcome) }),
+            (err: unknown): PreflightVerdict => ({ check: `check ${check.name}`, passed: false, detail: `the check could not run: ${describeStepFailure(err).message}` }),
+          ),
+        ),
+    ),
     checkPrograms(ctx).then(
       (result): ProgramCheckResult | string => result,
       (err: unknown) => `the program check failed: ${describeStepFailure(err).message}`,
@@ -56,7 +69,7 @@ export async function planLive(input: LivePlanInput): Promise<LivePlan> {
       return { name, wave: i + 1, current: read.version, target, change: read.version === target ? 'unchanged' : 'deploy' };
     }),
   );
-  const checks: PreflightVerdict[] = [programsVerdict(programs), versionsVerdict(services)];
+  const checks: PreflightVerdict[] = [programsVerdict(programs), versionsVerdict(services), ...checkVerdicts];
   const failed = checks.find((c) => !c.passed);
   return {
     planId: input.planId,

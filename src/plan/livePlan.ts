@@ -31,7 +31,8 @@ export interface LivePlanService {
 
 /** One check of the preflight and its verdict. */
 export interface PreflightVerdict {
-  check: 'programs' | 'current versions';
+  /** `programs`, `current versions` or `check <name>` (a preflight check of the manifest). */
+  check: string;
   passed: boolean;
   detail: string;
 }

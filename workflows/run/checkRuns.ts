@@ -8,7 +8,9 @@ import type { ReleaseActivities } from '../../activities';
 import type { CheckOutcome, CheckRunMoment } from '../../src/checks/check';
 import { checkMoment, describeMoment, type Check } from '../../src/checks/checkKinds';
 import { parseDuration } from '../../src/manifest/duration';
+import type { Manifest } from '../../src/manifest/schema';
 import type { CheckReport } from '../../src/release/releaseReport';
+import type { PreflightContext } from './preflightCalls';
 import { describeStepFailure } from '../stepFailure';
 import type { RunState } from './runState';
 
@@ -69,23 +71,12 @@ export class CheckRuns {
     record.status = 'running';
     let outcome: CheckOutcome;
     try {
-      outcome = await acts.runCheck.executeWithOptions(
-        {
-          summary: `check ${check.name} (${check.kind}, ${moment}${runNumber > 1 ? `, run ${runNumber}` : ''})`,
-          startToCloseTimeout: parseDuration(check.timeout)! + TIMEOUT_MARGIN_MS,
-          heartbeatTimeout: '30s',
-          retry: { maximumAttempts: 2, initialInterval: '1s' },
-        },
-        [{
-          releaseId: this.run.input.releaseId,
-          environment: this.run.environment,
-          baseDir: this.run.input.baseDir,
-          check,
-          moment,
-          run: runNumber,
-          versions: moment === 'afterRollback' ? this.runningVersions() : this.targetVersions(),
-          services: this.run.manifest.spec.services.map((s) => ({ name: s.name, dependsOn: s.dependsOn })),
-        }],
+      outcome = await runCheckActivity(
+        { releaseId: this.run.input.releaseId, environment: this.run.environment, baseDir: this.run.input.baseDir, manifest: this.run.manifest },
+        check,
+        moment,
+        runNumber,
+        moment === 'afterRollback' ? this.runningVersions() : targetVersions(this.run.manifest),
       );
     } catch (err) {
       const info = describeStepFailure(err);
@@ -104,11 +95,6 @@ export class CheckRuns {
     return outcome;
   }
 
-  /** Service -> the version that runs once the release succeeds. */
-  private targetVersions(): Record<string, string> {
-    return Object.fromEntries(this.run.manifest.spec.services.map((s) => [s.name, s.version]));
-  }
-
   /** Service -> the version that runs after the rollback (services removed by it are left out). */
   private runningVersions(): Record<string, string> {
     const versions: Record<string, string> = {};
@@ -118,6 +104,33 @@ export class CheckRuns {
     }
     return versions;
   }
+}
+
+/** Service -> the version that runs once the release succeeds. */
+export function targetVersions(manifest: Manifest): Record<string, string> {
+  return Object.fromEntries(manifest.spec.services.map((s) => [s.name, s.version]));
+}
+
+/** One run of a check as an activity, labelled for the Web UI (the release's checks and the live plan's). */
+export function runCheckActivity(ctx: PreflightContext, check: Check, moment: CheckRunMoment, runNumber: number, versions: Record<string, string>): Promise<CheckOutcome> {
+  return acts.runCheck.executeWithOptions(
+    {
+      summary: `check ${check.name} (${check.kind}, ${moment}${runNumber > 1 ? `, run ${runNumber}` : ''})`,
+      startToCloseTimeout: parseDuration(check.timeout)! + TIMEOUT_MARGIN_MS,
+      heartbeatTimeout: '30s',
+      retry: { maximumAttempts: 2, initialInterval: '1s' },
+    },
+    [{
+      releaseId: ctx.releaseId,
+      environment: ctx.environment,
+      baseDir: ctx.baseDir,
+      check,
+      moment,
+      run: runNumber,
+      versions,
+      services: ctx.manifest.spec.services.map((s) => ({ name: s.name, dependsOn: s.dependsOn })),
+    }],
+  );
 }
 
 /** `check "checkout-flow" failed: 1 of 2 steps failed: ...` */
