@@ -7,15 +7,17 @@ import { z } from 'zod';
 import type { CheckWhen } from './checkFields';
 import { CommandCheck } from './command/spec';
 import { SimulatedCheck } from './simulated/spec';
+import { SyntheticCheck } from './synthetic/spec';
 
 export const CHECK_KINDS = {
   command: CommandCheck,
   simulated: SimulatedCheck,
+  synthetic: SyntheticCheck,
 } as const;
 export type CheckKind = keyof typeof CHECK_KINDS;
 export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
 
-export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated], {
+export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated, CHECK_KINDS.synthetic], {
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `kind must be one of ${CHECK_KIND_NAMES.join(', ')}`

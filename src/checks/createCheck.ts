@@ -4,6 +4,7 @@ import type { CheckRunner } from './check';
 import { createCommandCheck } from './command/commandCheck';
 import type { Check, CheckKind } from './checkKinds';
 import { createSimulatedCheck } from './simulated/simulatedCheck';
+import { createSyntheticCheck } from './synthetic/syntheticCheck';
 
 export interface CheckFactoryContext {
   /** One run's limit (the check's `timeout`). */
@@ -16,6 +17,7 @@ type Factories = { [K in CheckKind]: (spec: Extract<Check, { kind: K }>, ctx: Ch
 const FACTORIES: Factories = {
   command: (spec, ctx) => createCommandCheck(spec, ctx),
   simulated: (spec) => createSimulatedCheck(spec),
+  synthetic: (spec, ctx) => createSyntheticCheck(spec, ctx),
 };
 
 export function createCheck(check: Check): CheckRunner {
