@@ -120,6 +120,10 @@ export const SyntheticStep = z.strictObject({
       }
     })
     .optional(),
+}).superRefine((step, ctx) => {
+  if (step.request.json !== undefined && (step.request.method === 'GET' || step.request.method === 'HEAD')) {
+    ctx.addIssue({ code: 'custom', path: ['request', 'json'], message: `a ${step.request.method} request has no body: use POST, PUT or PATCH` });
+  }
 });
 export type SyntheticStep = z.infer<typeof SyntheticStep>;
 
@@ -132,9 +136,6 @@ export const SyntheticCheck = z
   .superRefine((check, ctx) => {
     const captured = new Set<string>();
     check.steps.forEach((step, s) => {
-      if (step.request.json !== undefined && (step.request.method === 'GET' || step.request.method === 'HEAD')) {
-        ctx.addIssue({ code: 'custom', path: ['steps', s, 'request', 'json'], message: `a ${step.request.method} request has no body: use POST, PUT or PATCH` });
-      }
       for (const { path, text } of templatedStrings(step)) {
         for (const match of text.matchAll(TEMPLATE)) {
           const reference = templateReference(match[1]!);
