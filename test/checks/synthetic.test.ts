@@ -136,14 +136,14 @@ test('a JSON mismatch names the field, the expected and the received value; the 
   const [create, paid, third] = outcome.findings;
   expect(create!.status).toBe('passed');
   expect(paid!.status).toBe('failed');
-  expect(paid!.message).toMatch(/^HTTP 200 in \d+ms, but \$\.state: expected "paid", got "created"$/);
+  expect(paid!.message).toMatch(/^HTTP 200 in \d+ms, but \$\.state: expected "paid", got "created"; the body was \{"id":"ord-\d+","item":"book","state":"created"\}$/);
   expect(third).toMatchObject({ status: 'failed', message: 'not run: an earlier step failed' });
   expect(outcome.summary).toBe(`step 2 of 3 failed: ${paid!.item}: ${paid!.message}`);
 });
 
 test('a field missing from the body is named by its JSON path', async () => {
   const outcome = await run(checkout({ getExpect: { json: { payment: { method: 'card' }, state: 'paid' } } }));
-  expect(outcome.findings[1]!.message).toMatch(/^HTTP 200 in \d+ms, but \$\.payment: expected \{"method":"card"\}, got no such field$/);
+  expect(outcome.findings[1]!.message).toMatch(/^HTTP 200 in \d+ms, but \$\.payment: expected \{"method":"card"\}, got no such field; the body was \{"id":"ord-\d+",/);
 });
 
 test('a wrong status fails the step with the service\'s own reason', async () => {

@@ -25,8 +25,8 @@ export function jsonSubsetMismatches(actual: unknown, expected: unknown, path: J
   return actual === expected ? [] : [`${here}: expected ${show(expected)}, got ${show(actual)}`];
 }
 
-/** A value as JSON, cut at 120 characters. */
-export function show(value: unknown): string {
+/** A value as JSON, cut at `max` characters. */
+export function show(value: unknown, max = 120): string {
   const text = value === undefined ? 'nothing' : JSON.stringify(value) ?? String(value);
-  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

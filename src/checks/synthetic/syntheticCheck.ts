@@ -95,6 +95,8 @@ async function runStep(step: SyntheticStep, values: TemplateValues, signal: Abor
       const mismatches = jsonSubsetMismatches(json.value, fillJsonOrProblem(step.expect.json, values, problems));
       problems.push(...mismatches.slice(0, MAX_MISMATCHES));
       if (mismatches.length > MAX_MISMATCHES) problems.push(`and ${mismatches.length - MAX_MISMATCHES} more`);
+      // the service's own account (an error field, a reason) is usually in the rest of the body
+      if (mismatches.length > 0) problems.push(`the body was ${show(json.value, 300)}`);
     }
   }
   const maxLatencyMs = step.expect.maxLatency === undefined ? undefined : parseDuration(step.expect.maxLatency);
