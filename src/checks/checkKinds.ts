@@ -9,17 +9,19 @@ import { CommandCheck } from './command/spec';
 import { PactCheck } from './pact/spec';
 import { PrometheusCheck } from './prometheus/spec';
 import { SimulatedCheck } from './simulated/spec';
+import { SyntheticCheck } from './synthetic/spec';
 
 export const CHECK_KINDS = {
   command: CommandCheck,
   pact: PactCheck,
   simulated: SimulatedCheck,
   prometheus: PrometheusCheck,
+  synthetic: SyntheticCheck,
 } as const;
 export type CheckKind = keyof typeof CHECK_KINDS;
 export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
 
-export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.pact, CHECK_KINDS.prometheus, CHECK_KINDS.simulated], {
+export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.pact, CHECK_KINDS.prometheus, CHECK_KINDS.simulated, CHECK_KINDS.synthetic], {
   error: (issue) => {
     if (issue.code !== 'invalid_union') return undefined;
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind;

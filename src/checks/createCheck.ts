@@ -6,6 +6,7 @@ import type { Check, CheckKind } from './checkKinds';
 import { createPactCheck } from './pact/pactCheck';
 import { createPrometheusCheck } from './prometheus/prometheusCheck';
 import { createSimulatedCheck } from './simulated/simulatedCheck';
+import { createSyntheticCheck } from './synthetic/syntheticCheck';
 
 export interface CheckFactoryContext {
   /** One run's limit (the check's `timeout`). */
@@ -20,6 +21,7 @@ const FACTORIES: Factories = {
   pact: (spec, ctx) => createPactCheck(spec, ctx),
   simulated: (spec) => createSimulatedCheck(spec),
   prometheus: (spec, ctx) => createPrometheusCheck(spec, ctx),
+  synthetic: (spec, ctx) => createSyntheticCheck(spec, ctx),
 };
 
 export function createCheck(check: Check): CheckRunner {

@@ -1,6 +1,7 @@
 /** HTTP probe: GET the URL; healthy when the status matches, and the JSON fields, and the latency. */
 import { isDeepStrictEqual } from 'node:util';
 import { formatDuration } from '../../manifest/duration';
+import { fetchFailure } from '../../net/fetchFailure';
 import { abortReason } from '../../targets/abortReason';
 import { attemptSignal } from '../attemptSignal';
 import type { HealthProbe, ProbeAttempt } from '../healthProbe';
@@ -72,24 +73,6 @@ function jsonMismatch(body: string, expected: Record<string, unknown>): string |
     if (!isDeepStrictEqual(fields[key], want)) return `"${key}" is ${short(fields[key])} (expected ${short(want)})`;
   }
   return undefined;
-}
-
-/**
- * fetch rejects with TypeError('fetch failed') whose cause says what happened (ECONNREFUSED, ...).
- * Duck-typed: undici's errors may come from another realm than this module's `Error`.
- */
-function fetchFailure(err: unknown): string {
-  const cause = errorLike((err as { cause?: unknown } | undefined)?.cause);
-  if (cause) {
-    return cause.code && !cause.message.includes(cause.code) ? `${cause.code}: ${cause.message}` : cause.message;
-  }
-  return errorLike(err)?.message ?? String(err);
-}
-
-function errorLike(value: unknown): { message: string; code?: string } | undefined {
-  if (typeof value !== 'object' || value === null || typeof (value as { message?: unknown }).message !== 'string') return undefined;
-  const { message, code } = value as { message: string; code?: unknown };
-  return { message, code: typeof code === 'string' ? code : undefined };
 }
 
 function firstLine(text: string): string {
