@@ -6,16 +6,18 @@
 import { z } from 'zod';
 import type { CheckWhen } from './checkFields';
 import { CommandCheck } from './command/spec';
+import { SchemaCheck } from './schema/spec';
 import { SimulatedCheck } from './simulated/spec';
 
 export const CHECK_KINDS = {
   command: CommandCheck,
   simulated: SimulatedCheck,
+  schema: SchemaCheck,
 } as const;
 export type CheckKind = keyof typeof CHECK_KINDS;
 export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
 
-export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated], {
+export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.simulated, CHECK_KINDS.schema], {
   error: (issue) =>
     issue.code === 'invalid_union'
       ? `kind must be one of ${CHECK_KIND_NAMES.join(', ')}`

@@ -3,6 +3,7 @@ import { parseDuration } from '../manifest/duration';
 import type { CheckRunner } from './check';
 import { createCommandCheck } from './command/commandCheck';
 import type { Check, CheckKind } from './checkKinds';
+import { createSchemaCheck } from './schema/schemaCheck';
 import { createSimulatedCheck } from './simulated/simulatedCheck';
 
 export interface CheckFactoryContext {
@@ -16,6 +17,7 @@ type Factories = { [K in CheckKind]: (spec: Extract<Check, { kind: K }>, ctx: Ch
 const FACTORIES: Factories = {
   command: (spec, ctx) => createCommandCheck(spec, ctx),
   simulated: (spec) => createSimulatedCheck(spec),
+  schema: (spec, ctx) => createSchemaCheck(spec, ctx),
 };
 
 export function createCheck(check: Check): CheckRunner {
