@@ -92,12 +92,21 @@ export async function startApicurio(): Promise<RunningApicurio> {
     throw new Error(`no JDK at ${APICURIO_JAVA} (Apicurio 3 needs Java 21+; set LOCKSTEP_APICURIO_JAVA)`);
   }
   const port = await freePort();
+  // Quarkus' management interface (health, metrics) binds 0.0.0.0:9000 by default: one per machine
+  const managementPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const ccompatUrl = `${url}/apis/ccompat/v7`;
   const started = Date.now();
   const child = spawn(
     APICURIO_JAVA,
-    [`-Dquarkus.http.port=${port}`, '-Dquarkus.http.host=127.0.0.1', '-jar', join(app, 'quarkus-run.jar')],
+    [
+      `-Dquarkus.http.port=${port}`,
+      '-Dquarkus.http.host=127.0.0.1',
+      `-Dquarkus.management.port=${managementPort}`,
+      '-Dquarkus.management.host=127.0.0.1',
+      '-jar',
+      join(app, 'quarkus-run.jar'),
+    ],
     { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -109,19 +118,20 @@ export async function startApicurio(): Promise<RunningApicurio> {
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = (): Promise<void> => stopProcess(child, exited);
   try {
-    await waitFor(
+    const state = await waitFor(
       async () => {
-        if (child.exitCode !== null) throw new Error(`Apicurio exited with ${child.exitCode}: ${output.slice(-2000)}`);
+        if (child.exitCode !== null || child.signalCode !== null) return 'exited';
         const res = await fetch(`${ccompatUrl}/subjects`, { signal: AbortSignal.timeout(2000) });
-        return res.ok;
+        return res.ok ? 'ready' : false;
       },
       `Apicurio on ${url}`,
       START_DEADLINE_MS,
       200,
     );
+    if (state === 'exited') throw new Error(`Apicurio exited with ${child.exitCode ?? child.signalCode} before it was ready`);
   } catch (err) {
     await stop();
-    throw new Error(`${(err as Error).message}\n${output.slice(-2000)}`);
+    throw new Error(`${(err as Error).message}\n${output.slice(-3000)}`);
   }
   log(`ready on ${url} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { port, url, ccompatUrl, output: () => output, stop };
