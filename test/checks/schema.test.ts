@@ -4,7 +4,7 @@
  * Registry 3.3.3 (its Confluent-compatible API): its verdict, registration and its compensation,
  * an unreachable registry.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -205,6 +205,13 @@ describe('malformed and missing files are failed findings', () => {
   });
 });
 
+test('a cancelled run rejects with the reason instead of resolving', async () => {
+  const controller = new AbortController();
+  controller.abort(new Error('the release was cancelled'));
+  const runner = createCheck(check({ format: 'protobuf', schema: 'v2-field.proto', previous: 'v1.proto' }));
+  await expect(runner.run({ ...context(), signal: controller.signal })).rejects.toThrow('the release was cancelled');
+});
+
 describe('deploy order', () => {
   const compatible = { schema: 'v2-default.avsc', previous: 'v1.avsc' };
 
@@ -264,7 +271,7 @@ function closedPort(): Promise<number> {
 
 describe('against a real Apicurio Registry (ccompat API)', () => {
   let registry: RunningApicurio;
-  const schemaText = (name: string) => JSON.stringify(JSON.parse(require('node:fs').readFileSync(join(dir, name), 'utf8')));
+  const schemaText = (name: string) => JSON.stringify(JSON.parse(readFileSync(join(dir, name), 'utf8')));
 
   beforeAll(async () => {
     registry = await startApicurio();
@@ -344,7 +351,7 @@ describe('against a real Apicurio Registry (ccompat API)', () => {
 
   test('protobuf against the registry, BACKWARD_TRANSITIVE over every version', async () => {
     await ccompat(registry, 'PUT', '/config/orders-proto', { compatibility: 'BACKWARD_TRANSITIVE' });
-    const v1 = require('node:fs').readFileSync(join(dir, 'v1.proto'), 'utf8');
+    const v1 = readFileSync(join(dir, 'v1.proto'), 'utf8');
     expect((await ccompat(registry, 'POST', '/subjects/orders-proto/versions', { schema: v1, schemaType: 'PROTOBUF' })).status).toBe(200);
     const outcome = await run({ format: 'protobuf', subject: 'orders-proto', schema: 'v2-type.proto', compatibility: 'BACKWARD_TRANSITIVE', ...registryBlock() });
     expect(messages(outcome)).toEqual([

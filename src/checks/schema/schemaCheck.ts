@@ -11,10 +11,11 @@
  *     /versions/<n>), in the check's own mode: it explains why (Apicurio 3.3 answers
  *     `{"is_compatible":false}` with no reason) and holds the manifest's mode even where the
  *     registry is configured more loosely.
+ * With a registry the registry's verdict counts even in mode NONE: it is what a registration meets.
  * What it finds wrong (an incompatibility, an order the mode forbids, a missing or malformed file,
  * an unreachable registry) is a failed finding; it rejects only when ctx.signal aborts.
  */
-import { abortReason } from '../../targets/abortReason';
+import { abortReason, throwIfAborted } from '../../targets/abortReason';
 import { summarise, type CheckContext, type CheckFinding, type CheckOutcome, type CheckRunner } from '../check';
 import { createAvroComparer } from './avroComparer';
 import { directionsOf, isTransitive } from './compatibilityMode';
@@ -31,6 +32,7 @@ export const REGISTRY_SCHEMA_TYPES: Record<SchemaFormat, RegistrySchemaType> = {
 export function createSchemaCheck(spec: SchemaCheck, opts: { timeoutMs: number }): CheckRunner {
   return {
     async run(ctx: CheckContext): Promise<CheckOutcome> {
+      throwIfAborted(ctx.signal);
       const findings: CheckFinding[] = [];
       const order = deployOrderFinding(spec.compatibility, spec.producers, spec.consumers, ctx.services);
       if (order) findings.push(order);
