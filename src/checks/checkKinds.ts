@@ -8,6 +8,7 @@ import type { CheckWhen } from './checkFields';
 import { CommandCheck } from './command/spec';
 import { PactCheck } from './pact/spec';
 import { PrometheusCheck } from './prometheus/spec';
+import { SchemaCheck } from './schema/spec';
 import { SimulatedCheck } from './simulated/spec';
 import { SyntheticCheck } from './synthetic/spec';
 
@@ -17,11 +18,12 @@ export const CHECK_KINDS = {
   simulated: SimulatedCheck,
   prometheus: PrometheusCheck,
   synthetic: SyntheticCheck,
+  schema: SchemaCheck,
 } as const;
 export type CheckKind = keyof typeof CHECK_KINDS;
 export const CHECK_KIND_NAMES = Object.keys(CHECK_KINDS) as CheckKind[];
 
-export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.pact, CHECK_KINDS.prometheus, CHECK_KINDS.simulated, CHECK_KINDS.synthetic], {
+export const Check = z.discriminatedUnion('kind', [CHECK_KINDS.command, CHECK_KINDS.pact, CHECK_KINDS.prometheus, CHECK_KINDS.simulated, CHECK_KINDS.synthetic, CHECK_KINDS.schema], {
   error: (issue) => {
     if (issue.code !== 'invalid_union') return undefined;
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind;

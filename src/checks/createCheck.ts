@@ -5,6 +5,7 @@ import { createCommandCheck } from './command/commandCheck';
 import type { Check, CheckKind } from './checkKinds';
 import { createPactCheck } from './pact/pactCheck';
 import { createPrometheusCheck } from './prometheus/prometheusCheck';
+import { createSchemaCheck } from './schema/schemaCheck';
 import { createSimulatedCheck } from './simulated/simulatedCheck';
 import { createSyntheticCheck } from './synthetic/syntheticCheck';
 
@@ -22,6 +23,7 @@ const FACTORIES: Factories = {
   simulated: (spec) => createSimulatedCheck(spec),
   prometheus: (spec, ctx) => createPrometheusCheck(spec, ctx),
   synthetic: (spec, ctx) => createSyntheticCheck(spec, ctx),
+  schema: (spec, ctx) => createSchemaCheck(spec, ctx),
 };
 
 export function createCheck(check: Check): CheckRunner {

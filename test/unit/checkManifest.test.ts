@@ -39,8 +39,8 @@ test('plan places an after check and names every service that waits for it, dire
 });
 
 test.each([
-  ['    - { name: smoke, kind: smok, run: [x] }', 'spec.checks[0].kind: "smok" is not a check kind: use one of command, pact, simulated, prometheus, synthetic'],
-  ['    - { name: smoke, run: [x] }', 'spec.checks[0].kind: a check needs a kind: use one of command, pact, simulated, prometheus, synthetic'],
+  ['    - { name: smoke, kind: smok, run: [x] }', 'spec.checks[0].kind: "smok" is not a check kind: use one of command, pact, simulated, prometheus, synthetic, schema'],
+  ['    - { name: smoke, run: [x] }', 'spec.checks[0].kind: a check needs a kind: use one of command, pact, simulated, prometheus, synthetic, schema'],
   ['    - { name: flow, kind: command, run: [x], when: { after: [billing] } }', 'spec.checks[0].when.after[0]: "billing" is not a service of this release (services: payments, orders, web)'],
   ['    - { name: flow, kind: command, run: [x], when: { after: [] } }', 'spec.checks[0].when.after: must name at least one service'],
   ['    - { name: flow, kind: command, run: [x], when: finally }', 'spec.checks[0].when: must be preflight, final, afterRollback or { after: [service, ...] }'],
