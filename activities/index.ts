@@ -4,11 +4,12 @@ import { createTargetActivities, type TargetActivityDeps } from './targetActivit
 import { createEnvironmentLockActivities, type EnvironmentLockActivityDeps } from './environmentLockActivities';
 import { createProgramCheckActivities, type ProgramCheckActivityDeps } from './programCheckActivities';
 import { createCheckActivities, type CheckActivityDeps } from './checkActivities';
+import { createSchemaRegistrationActivities, type SchemaRegistrationActivityDeps } from './schemaRegistrationActivities';
 
-export type ActivityDeps = TargetActivityDeps & ProbeActivityDeps & EnvironmentLockActivityDeps & ProgramCheckActivityDeps & CheckActivityDeps;
+export type ActivityDeps = TargetActivityDeps & ProbeActivityDeps & EnvironmentLockActivityDeps & ProgramCheckActivityDeps & CheckActivityDeps & SchemaRegistrationActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createTargetActivities(deps), ...createProbeActivities(deps), ...createEnvironmentLockActivities(deps), ...createProgramCheckActivities(deps), ...createCheckActivities(deps) };
+  return { ...createTargetActivities(deps), ...createProbeActivities(deps), ...createEnvironmentLockActivities(deps), ...createProgramCheckActivities(deps), ...createCheckActivities(deps), ...createSchemaRegistrationActivities(deps) };
 }
 
 export type ReleaseActivities = ReturnType<typeof createActivities>;

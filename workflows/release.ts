@@ -22,6 +22,7 @@ import { verifyRestored } from './phases/verifyRestored';
 import { verify } from './phases/verify';
 import { checkAfterRollback } from './phases/checkAfterRollback';
 import { CheckRuns } from './run/checkRuns';
+import { registerSchemas, unregisterSchemas } from './phases/registerSchemas';
 import type { ReleaseInput } from './releaseInput';
 import { RunState } from './run/runState';
 import { Steps } from './run/steps';
@@ -48,6 +49,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
 
     // 2. Preflight: everything that can fail without touching anything (with the preflight checks).
     if (!run.failed) await preflight(run, steps, checks);
+    if (!run.failed) await registerSchemas(run);
 
     // 3. Deploy in dependency order, compensation pushed before each deploy, gates approved and
     // `after` checks passed; then the final checks and their bake.
@@ -60,6 +62,7 @@ export async function release(input: ReleaseInput): Promise<ReleaseReport> {
     // in a scope that cancellation cannot interrupt.
     await CancellationScope.nonCancellable(async () => {
       const restored = await rollBack(run, steps);
+      await unregisterSchemas(run);
       await verifyRestored(run, steps, restored);
       await checkAfterRollback(run, checks);
     });

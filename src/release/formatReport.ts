@@ -15,7 +15,9 @@ function versions(s: ServiceReport): string {
 function checkLine(c: CheckReport): string {
   const where = `${c.when}${c.bake ? ` (bake ${c.bake})` : ''}${c.alsoAfterRollback ? ' + afterRollback' : ''}`;
   const runs = c.runs.length > 1 ? `  (runs: ${c.runs.map((r) => `${r.moment} ${r.status}`).join(', ')})` : '';
-  return `${c.name.padEnd(20)} ${c.kind.padEnd(10)} ${where.padEnd(28)} ${c.status.padEnd(8)} ${c.summary ?? ''}${runs}`.trimEnd();
+  const reg = c.registered;
+  const registered = reg && !reg.alreadyRegistered ? `  [registered ${reg.subject} version ${reg.version}${reg.deleted ? ', deleted by the rollback' : ''}]` : '';
+  return `${c.name.padEnd(20)} ${c.kind.padEnd(10)} ${where.padEnd(28)} ${c.status.padEnd(8)} ${c.summary ?? ''}${runs}${registered}`.trimEnd();
 }
 
 /** The label of a rollback failure: the service and its step, or the check. */

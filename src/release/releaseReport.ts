@@ -39,7 +39,7 @@ export interface ServiceReport {
  */
 export interface FirstError {
   service?: string;
-  step: StepName | 'abort' | 'gate' | 'queue' | 'preflight' | 'check';
+  step: StepName | 'abort' | 'gate' | 'queue' | 'preflight' | 'check' | 'register';
   /** The approval gate that timed out (step `gate`). */
   gate?: string;
   /** The check that failed (step `check`). */
@@ -79,6 +79,8 @@ export interface CheckReport {
   /** The last run's findings. */
   findings: CheckFinding[];
   runs: CheckRun[];
+  /** A schema check's release step (`register: true`): the version registered, and whether the rollback deleted it. */
+  registered?: { subject: string; version: number; id: number; alreadyRegistered: boolean; deleted?: boolean };
 }
 
 export interface ReleaseReport {
@@ -101,7 +103,7 @@ export interface ReleaseReport {
   /** Services in the order their compensations started (newest first). */
   compensationOrder: string[];
   /** Services whose compensation or post-rollback probe failed. */
-  rollbackFailures: { service?: string; step: StepName | 'check'; check?: string; message: string }[];
+  rollbackFailures: { service?: string; step: StepName | 'check' | 'unregister'; check?: string; message: string }[];
   totals: { durationMs?: number; rollbackMs?: number; deployed: number; rolledBack: number };
   /** What was left out of this report to keep it within Temporal's payload limit (releases of thousands of services). */
   omitted?: string;

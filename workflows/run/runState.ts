@@ -14,6 +14,7 @@ import { LockstepStatus } from '../../src/temporal/searchAttributes';
 import { CompensationStack } from '../compensationStack';
 import { LiveReport } from '../liveReport';
 import type { ReleaseInput } from '../releaseInput';
+import type { RegisteredSchema } from '../../src/checks/schema/schemaRegistration';
 import { Wakeup } from './wakeup';
 
 export class RunState {
@@ -128,9 +129,23 @@ export class RunState {
     return this.report.data.rollbackFailures.length > 0;
   }
 
-  /** Whether any service was touched (its deploy started): else a failed release is Rejected. */
+  /** Schema versions this release registered (`register: true`), oldest first: the rollback deletes them. */
+  readonly schemaRegistrations: { check: string; registered: RegisteredSchema }[] = [];
+
+  recordSchemaRegistration(check: string, registered: RegisteredSchema): void {
+    if (!registered.alreadyRegistered) this.schemaRegistrations.push({ check, registered });
+    const record = this.report.data.checks?.find((c) => c.name === check);
+    if (record) record.registered = { ...registered };
+  }
+
+  recordSchemaDeleted(check: string): void {
+    const record = this.report.data.checks?.find((c) => c.name === check);
+    if (record?.registered) record.registered.deleted = true;
+  }
+
+  /** Whether anything was touched (a deploy started, a schema registered): else a failed release is Rejected. */
   get touched(): boolean {
-    return this.stack.size > 0;
+    return this.stack.size > 0 || this.schemaRegistrations.length > 0;
   }
 
   beginRollback(): void {
