@@ -93,6 +93,11 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<number> {
     console.log(`  versions read over HTTP: ${JSON.stringify(after1)}`);
     check('release 1 ended Succeeded', r1.status === 'Succeeded');
     check('every service answers 2.0.0 after release 1', Object.values(after1).every((v) => v === '2.0.0'));
+    const flow1 = r1.checks?.find((c) => c.name === 'checkout-flow');
+    check(
+      `the checkout flow (place an order, payments pays it) passed on 2.0.0: ${flow1?.summary ?? 'not run'}`,
+      flow1?.status === 'passed' && flow1.runs.map((r) => r.moment).join() === 'final',
+    );
 
     const r2 = await runRelease('release-v3.yaml');
     const after2 = await readFleetVersions(ENDPOINTS);
@@ -108,6 +113,11 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<number> {
       order[0] === 'orders' && order.indexOf('payments') < order.indexOf('db-schema') && order.length === 4,
     );
     check('every service answers 2.0.0 again after the rollback', Object.values(after2).every((v) => v === '2.0.0'));
+    const flow2 = r2.checks?.find((c) => c.name === 'checkout-flow');
+    check(
+      `the checkout flow passed again on the old versions after the rollback: ${flow2?.summary ?? 'not run'}`,
+      flow2?.status === 'passed' && flow2.runs.map((r) => r.moment).join() === 'afterRollback',
+    );
 
     console.log(`\nworkflow ids: ${r1.workflowId}, ${r2.workflowId}`);
     console.log(`Web UI: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('LockstepEnvironment="demo"')}`);

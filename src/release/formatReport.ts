@@ -14,7 +14,7 @@ function versions(s: ServiceReport): string {
 /** `checkout-flow  final (bake 2m)  passed  3 of 3 steps passed  (runs: final passed, bake passed)` */
 function checkLine(c: CheckReport): string {
   const where = `${c.when}${c.bake ? ` (bake ${c.bake})` : ''}${c.alsoAfterRollback ? ' + afterRollback' : ''}`;
-  const runs = c.runs.length > 1 ? `  (runs: ${c.runs.map((r) => `${r.moment} ${r.status}`).join(', ')})` : '';
+  const runs = c.runs.length > 0 ? `  (runs: ${c.runs.map((r) => `${r.moment} ${r.status}`).join(', ')})` : '';
   const reg = c.registered;
   const registered = reg && !reg.alreadyRegistered ? `  [registered ${reg.subject} version ${reg.version}${reg.deleted ? ', deleted by the rollback' : ''}]` : '';
   return `${c.name.padEnd(20)} ${c.kind.padEnd(10)} ${where.padEnd(28)} ${c.status.padEnd(8)} ${c.summary ?? ''}${runs}${registered}`.trimEnd();
