@@ -3,6 +3,8 @@
  * failure) into test/histories/, for the replay test. Run after a deliberate, patched() change
  * to workflow logic, naming the change:   npm run histories:record -- <prefix>
  * (files become <prefix>success.json and so on; the older files stay, so both branches replay).
+ * A comma-separated list after the prefix records only those scenarios:
+ *   npm run histories:record -- checks- checks-rollback,checks-success
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +20,8 @@ import { waitFor } from '../test/support/waitFor';
 
 const OUT = join(__dirname, '..', 'test', 'histories');
 const PREFIX = process.argv[2] ?? '';
+const ONLY = process.argv[3]?.split(',').filter(Boolean);
+const wanted = (name: string): boolean => ONLY === undefined || ONLY.includes(name);
 
 async function main(): Promise<void> {
   const server = await startDevServer({ headless: true });
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
   try {
     type Handle = Awaited<ReturnType<typeof startRelease>>['handle'];
     const record = async (name: string, fleet: FakeFleet, manifest: unknown, during?: (h: Handle) => Promise<void>) => {
+      if (!wanted(name)) return;
       const { handle } = await startRelease(worker.client, loadManifest(fleet.writeManifest(manifest, `${name}.json`)), worker.taskQueue);
       await during?.(handle);
       const report = await handle.result();
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
 
     // A gated release holds the environment; one more waits Queued behind it, then runs. A refused
     // approval (update) is recorded on the way. The lock workflow's own history is kept too.
+    if (wanted('queued')) {
     const q = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
     const holderManifest = q.manifest('gated', [q.service('a', '2.0.0')], { gates: [{ name: 'go', before: ['a'], approvers: ['alice'], timeout: '10m' }] });
     const { handle: holder } = await startRelease(worker.client, loadManifest(q.writeManifest(holderManifest, 'gated.json')), worker.taskQueue);
@@ -68,6 +74,7 @@ async function main(): Promise<void> {
     const lock = worker.client.workflow.getHandle(lockWorkflowId('test', worker.taskQueue));
     writeFileSync(join(OUT, `${PREFIX}environment-lock.json`), historyToJSON(await lock.fetchHistory()));
     console.log('gated and environment-lock recorded');
+    }
 
     // A Temporal cancel request rolls the release back.
     const c = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
@@ -77,6 +84,21 @@ async function main(): Promise<void> {
       await waitFor(() => c.events().some((e) => e.startsWith('deploy-start b')), 'b to start');
       await handle.cancel();
     });
+
+    // Checks at every moment: a final check fails, everything rolls back, the check passes after
+    // the rollback; and a release whose checks pass, with a bake round.
+    const cr = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+    cr.env.FAIL_CHECK_WHEN = 'b@2.0.0';
+    cr.env.FAIL_CHECK_NAMES = 'flow';
+    const checks = (f: FakeFleet) => [
+      f.check('contracts', { when: 'preflight' }),
+      f.check('a-contract', { when: { after: ['a'] } }),
+      f.check('flow', { alsoAfterRollback: true, bake: '1s', interval: '200ms' }),
+      f.check('restored', { when: 'afterRollback' }),
+    ];
+    await record('checks-rollback', cr, cr.manifest('checks-rollback', cr.chain(['a', 'b'], '2.0.0'), { checks: checks(cr) }));
+    const cs = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+    await record('checks-success', cs, cs.manifest('checks-success', cs.chain(['a', 'b'], '2.0.0'), { checks: checks(cs) }));
   } finally {
     await worker.stop();
     await server.stop();

@@ -12,6 +12,10 @@
  * ship as a new worker deployment version with PINNED releases (Temporal worker versioning): a release
  * finishes on the code it started with, so no new `patched()` branches are needed for them. `patched()`
  * stays for small fixes that must reach releases already running. See docs/UPGRADES.md.
+ *
+ * Checks (issue 10) needed no patch: a release without `spec.checks` issues exactly the commands it
+ * did before (the phases-*.json histories replay unchanged), and no release running before could
+ * have checks (the manifest schema refused the field). checks-*.json cover the new commands.
  */
 export interface PatchEntry {
   id: string;

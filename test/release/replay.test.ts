@@ -21,6 +21,8 @@ test('there are stored histories of success, rollback, abort and rollback failur
   for (const name of ['abort', 'rollback-failed', 'rollback', 'success', 'queued', 'gated', 'environment-lock', 'cancelled']) {
     expect(files).toContain(`phases-${name}.json`);
   }
+  // checks (issue 10) at every moment: a final check that rolls back, and passing checks with a bake
+  for (const name of ['rollback', 'success']) expect(files).toContain(`checks-${name}.json`);
 });
 
 test.each(files)('%s replays without nondeterminism', async (file) => {
