@@ -132,5 +132,12 @@ export function followTable(report: ReleaseReport, now: number, width?: number):
     if (r.error) cells.push(r.error.replace(/\s+/g, ' '));
     lines.push(`  ${cells.join('  ')}`.trimEnd());
   }
+  // one line per check: `check checkout-flow  final  running` / `passed  2 of 2 steps passed`
+  const checks = report.checks ?? [];
+  const checkWidth = Math.max(0, ...checks.map((c) => c.name.length));
+  for (const c of checks) {
+    const runs = c.runs.length > 1 ? ` (run ${c.runs.length})` : '';
+    lines.push(`  check ${c.name.padEnd(checkWidth)}  ${c.when}  ${c.status}${runs}${c.summary && c.status !== 'running' ? `  ${c.summary.replace(/\s+/g, ' ')}` : ''}`);
+  }
   return lines.map((line) => fit(line, width));
 }

@@ -15,6 +15,12 @@ export function plainProgress(print: (line: string) => void): FollowView {
       if (seen.get(s.name) !== line) print(`  ${line}`);
       seen.set(s.name, line);
     }
+    for (const c of report.checks ?? []) {
+      const line = `check ${c.name} ${c.status}${c.summary && c.status !== 'running' ? `: ${c.summary}` : ''}`;
+      const key = `check:${c.name}`;
+      if (c.status !== 'pending' && seen.get(key) !== `${line} ${c.runs.length}`) print(`  ${line}`);
+      seen.set(key, `${line} ${c.runs.length}`);
+    }
   };
   return { update: show, end: show };
 }

@@ -154,3 +154,30 @@ test('plainProgress: one line per change of the release or a service, nothing wh
   ]);
   for (const line of printed) expect(line).not.toContain('\x1b');
 });
+
+test('checks follow the services: where each runs, its state, the run count during a bake, the summary once known', () => {
+  const checks: NonNullable<ReleaseReport['checks']> = [
+    { name: 'contracts', kind: 'pact', when: 'after payments', alsoAfterRollback: false, status: 'passed', summary: '2 of 2 consumer pacts passed', findings: [], runs: [{ at: at(0), moment: 'after', status: 'passed', summary: '' }] },
+    {
+      name: 'checkout-flow',
+      kind: 'synthetic',
+      when: 'final',
+      bake: '2m',
+      alsoAfterRollback: true,
+      status: 'running',
+      summary: '2 of 2 steps passed',
+      findings: [],
+      runs: [
+        { at: at(0), moment: 'final', status: 'passed', summary: '' },
+        { at: at(10), moment: 'bake', status: 'passed', summary: '' },
+      ],
+    },
+  ];
+  const lines = followTable(report([service('payments', 'Succeeded', [step('deploy', '2.0.0', 0, 1000)])], { status: 'Verifying', checks }), T0 + 5000);
+  expect(lines[0]).toContain('Verifying');
+  expect(lines.slice(-2)).toEqual(['  check contracts      after payments  passed  2 of 2 consumer pacts passed', '  check checkout-flow  final  running (run 2)']);
+  const printed: string[] = [];
+  const view = plainProgress((line) => printed.push(line));
+  view.update(report([], { status: 'Verifying', checks }));
+  expect(printed).toEqual(['release Verifying', '  check contracts passed: 2 of 2 consumer pacts passed', '  check checkout-flow running']);
+});
