@@ -4,6 +4,7 @@
  * runner, one line in CHECK_KINDS and one in createCheck.ts. Pure.
  */
 import { z } from 'zod';
+import { parseDuration } from '../manifest/duration';
 import type { CheckWhen } from './checkFields';
 import { CommandCheck } from './command/spec';
 import { PactCheck } from './pact/spec';
@@ -46,4 +47,14 @@ export function checkMoment(check: Check): CheckWhen {
 /** `preflight`, `final`, `afterRollback` or `after orders, payments`. */
 export function describeMoment(when: CheckWhen): string {
   return typeof when === 'string' ? when : `after ${when.after.join(', ')}`;
+}
+
+/**
+ * The longest one run of a check may take: its `timeout`, and for a check that samples (prometheus)
+ * the time its samples are spread over on top.
+ */
+export function checkRunLimitMs(check: Check): number {
+  const timeoutMs = parseDuration(check.timeout)!;
+  if (check.kind === 'prometheus') return timeoutMs + check.samples * (timeoutMs + parseDuration(check.sampleInterval)!);
+  return timeoutMs;
 }

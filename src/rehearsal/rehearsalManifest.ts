@@ -84,7 +84,7 @@ export function rehearsalManifest(manifest: Manifest, releaseId: string, opts: R
           : {}),
       })),
       // every check becomes a simulated one at the same moment; an injected failure fails its runs
-      // before a rollback (the old versions pass)
+      // before a rollback (the old versions pass), or, for an afterRollback check, the one after it
       checks: manifest.spec.checks.map((c) => ({
         name: c.name,
         kind: 'simulated' as const,
@@ -95,6 +95,8 @@ export function rehearsalManifest(manifest: Manifest, releaseId: string, opts: R
         alsoAfterRollback: c.alsoAfterRollback,
         latency: ms(opts.probeLatencyMs),
         fail: checkFails(c.name) ? ('always' as const) : ('never' as const),
+        // an afterRollback check fails where it runs: after the rollback
+        failAfterRollback: checkFails(c.name) && checkMoment(c) === 'afterRollback',
       })),
     },
   };

@@ -138,12 +138,13 @@ test('checks are rehearsed too: --fail check:<name> fails it, the rollback follo
       '  checks:',
       '    - { name: payments-contract, kind: command, when: { after: [payments] }, run: [./pact.sh] }',
       '    - { name: checkout-flow, kind: command, run: [./flow.sh], alsoAfterRollback: true }',
+      '    - { name: restored, kind: command, run: [./restored.sh], when: afterRollback }',
     ].join('\n'),
   );
   const ok = await runCli(['rehearse', file, '--latency', '50ms', '--json']);
   expect(ok.code).toBe(0);
   const okReport = JSON.parse(ok.stdout).report as ReleaseReport;
-  expect(okReport.checks!.map((c) => `${c.name}:${c.status}`)).toEqual(['payments-contract:passed', 'checkout-flow:passed']);
+  expect(okReport.checks!.map((c) => `${c.name}:${c.status}`)).toEqual(['payments-contract:passed', 'checkout-flow:passed', 'restored:skipped']);
 
   const failed = await runCli(['rehearse', file, '--latency', '50ms', '--fail', 'check:checkout-flow']);
   expect(failed.code).toBe(1);
@@ -153,7 +154,13 @@ test('checks are rehearsed too: --fail check:<name> fails it, the rollback follo
   expect(failed.stdout).toContain('first failure: check checkout-flow: check "checkout-flow" failed: injected failure');
   expect(failed.stdout).toContain('compensation order: orders -> payments');
 
+  // an afterRollback check fails where it runs: the rollback is not shown good, RollbackFailed (exit 2)
+  const restoredFails = await runCli(['rehearse', file, '--latency', '50ms', '--fail', 'orders:deploy', '--fail', 'check:restored']);
+  expect(restoredFails.code).toBe(2);
+  expect(restoredFails.stdout).toContain('outcome: RollbackFailed');
+  expect(restoredFails.stdout).toContain('rollback would FAIL for check restored: check "restored" failed after the rollback: injected failure');
+
   const unknown = await runCli(['rehearse', file, '--fail', 'check:smoke']);
   expect(unknown.code).toBe(3);
-  expect(unknown.stderr).toContain('--fail check:smoke: no check "smoke" in the manifest (checks: payments-contract, checkout-flow)');
+  expect(unknown.stderr).toContain('--fail check:smoke: no check "smoke" in the manifest (checks: payments-contract, checkout-flow, restored)');
 });

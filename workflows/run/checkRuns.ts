@@ -6,8 +6,7 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { ReleaseActivities } from '../../activities';
 import type { CheckOutcome, CheckRunMoment } from '../../src/checks/check';
-import { checkMoment, describeMoment, type Check } from '../../src/checks/checkKinds';
-import { parseDuration } from '../../src/manifest/duration';
+import { checkMoment, checkRunLimitMs, describeMoment, type Check } from '../../src/checks/checkKinds';
 import type { Manifest } from '../../src/manifest/schema';
 import type { CheckReport } from '../../src/release/releaseReport';
 import type { PreflightContext } from './preflightCalls';
@@ -116,7 +115,7 @@ export function runCheckActivity(ctx: PreflightContext, check: Check, moment: Ch
   return acts.runCheck.executeWithOptions(
     {
       summary: `check ${check.name} (${check.kind}, ${moment}${runNumber > 1 ? `, run ${runNumber}` : ''})`,
-      startToCloseTimeout: parseDuration(check.timeout)! + TIMEOUT_MARGIN_MS,
+      startToCloseTimeout: checkRunLimitMs(check) + TIMEOUT_MARGIN_MS,
       heartbeatTimeout: '30s',
       retry: { maximumAttempts: 2, initialInterval: '1s' },
     },
