@@ -4,9 +4,11 @@
  * in beforeAll, `stop()` it in afterAll. `LOCKSTEP_PROMETHEUS` names another binary.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
+import { localCacheDir } from '../../src/packageLocation';
 import { freePort } from '../../src/net/tcpPorts';
 import { waitFor } from './waitFor';
 
@@ -29,8 +31,66 @@ export interface PrometheusServerOptions {
   scrapeInterval?: string;
 }
 
-/** The prometheus binary, or an error saying how to get one (never a skip). */
-export function prometheusBinary(): string {
+/**
+ * Debian's prometheus package unpacked into the project-local cache (`apt-get download` needs no
+ * root, only the machine's package lists): the tests then need nothing installed beforehand.
+ * Undefined when it cannot be fetched (no apt, no lists).
+ */
+async function cachedDebianPrometheus(): Promise<string | undefined> {
+  const root = join(localCacheDir(), 'prometheus', 'debian');
+  const binary = join(root, 'usr', 'bin', 'prometheus');
+  if (isExecutable(binary)) return binary;
+  mkdirSync(dirname(root), { recursive: true });
+  const work = mkdtempSync(join(dirname(root), 'fetch-'));
+  try {
+    await run('apt-get', ['download', 'prometheus'], work);
+    const deb = readdirSync(work).find((f) => f.endsWith('.deb'));
+    if (!deb) return undefined;
+    await run('dpkg-deb', ['-x', join(work, deb), join(work, 'root')]);
+    try {
+      renameSync(join(work, 'root'), root); // atomic: a parallel test file may have won the race
+    } catch {
+      // it did: use its copy
+    }
+    return isExecutable(binary) ? binary : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function run(program: string, args: string[], cwd?: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(program, args, { cwd, timeout: 300_000 }, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The prometheus binary: $LOCKSTEP_PROMETHEUS, on PATH, or Debian's package fetched into the cache; else an error saying how to get one (never a skip). */
+export async function prometheusBinary(): Promise<string> {
+  const onPath = installedPrometheus();
+  if (onPath !== undefined || process.env.LOCKSTEP_PROMETHEUS) return onPath ?? installedPrometheusOrThrow();
+  return (await cachedDebianPrometheus()) ?? installedPrometheusOrThrow();
+}
+
+function installedPrometheus(): string | undefined {
+  try {
+    return installedPrometheusOrThrow();
+  } catch {
+    return undefined;
+  }
+}
+
+function installedPrometheusOrThrow(): string {
   const named = process.env.LOCKSTEP_PROMETHEUS;
   const candidates = named ? [named] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'prometheus'));
   for (const candidate of candidates) {
@@ -44,13 +104,14 @@ export function prometheusBinary(): string {
   throw new Error(
     named
       ? `LOCKSTEP_PROMETHEUS=${named} is not an executable file`
-      : "prometheus is not installed (not on PATH): these tests run a real Prometheus. Run .ci/run (it installs Debian's " +
-          '`prometheus` package), or `apt-get install -y prometheus`, or set LOCKSTEP_PROMETHEUS to a prometheus binary',
+      : "prometheus is not installed (not on PATH) and Debian's package could not be fetched with `apt-get download prometheus`: " +
+          "these tests run a real Prometheus. Run .ci/run (it installs Debian's `prometheus` package), or `apt-get install -y prometheus`, " +
+          'or set LOCKSTEP_PROMETHEUS to a prometheus binary',
   );
 }
 
 export async function startPrometheus(options: PrometheusServerOptions): Promise<PrometheusServer> {
-  const binary = prometheusBinary();
+  const binary = await prometheusBinary();
   const dir = mkdtempSync(join(tmpdir(), 'lockstep-prometheus-'));
   const interval = options.scrapeInterval ?? '1s';
   const targets = options.targets.map((t) => `'${t}'`).join(', ');
