@@ -6,7 +6,11 @@
 import { loadManifest } from '../../src/manifest/loadManifest';
 import { startRelease } from '../../src/release/startRelease';
 import type { ReleaseReport } from '../../src/release/releaseReport';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statusQuery } from '../../workflows/messages';
 import { FakeFleet } from '../support/fakeFleet';
+import { waitFor } from '../support/waitFor';
 import { testWorkerSuite } from '../support/testWorker';
 
 const worker = testWorkerSuite();
@@ -125,4 +129,23 @@ test("a command check whose program does not exist rejects the release in prefli
   expect(report.firstError!.message).toBe(`check smoke: check program ${fleet.dir}/smoek.sh does not exist`);
   expect(fleet.applied()).toEqual([]);
   expect(report.checks![0]!.status).toBe('skipped');
+});
+
+test('while only an after check runs the release is Verifying; its dependents wait', async () => {
+  const fleet = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+  fleet.env.CHECK_HOLD_FILE = 'hold-check';
+  writeFileSync(join(fleet.dir, 'hold-check'), '');
+  const { handle } = await startRelease(
+    worker.client,
+    loadManifest(fleet.writeManifest(fleet.manifest('check-verifying', fleet.chain(['a', 'b'], '2.0.0'), { checks: [fleet.check('a-contract', { when: { after: ['a'] } })] }))),
+    worker.taskQueue,
+  );
+  await waitFor(async () => (await handle.query(statusQuery)).status === 'Verifying', 'the release to be Verifying');
+  const live = await handle.query(statusQuery);
+  expect(live.checks![0]!.status).toBe('running');
+  expect(fleet.applied()).toEqual(['deploy a 2.0.0']);
+  rmSync(join(fleet.dir, 'hold-check'));
+  const report = await handle.result();
+  expect(report.status).toBe('Succeeded');
+  expect(fleet.applied()).toEqual(['deploy a 2.0.0', 'deploy b 2.0.0']);
 });

@@ -26,6 +26,7 @@ export async function deploy(run: RunState, steps: Steps, gates: ApprovalGates, 
   });
   const checkNames = new Map(afterChecks.map(({ check }) => [checkTaskName(check.name), check]));
   const mayStart = (name: string) => checkNames.has(name) || gatePermits(name);
+  const checksRunning = new Set<string>();
   await runDag({
     tasks: [...checkTasks, ...serviceTasks],
     maxParallel: run.manifest.spec.maxParallel,
@@ -35,11 +36,16 @@ export async function deploy(run: RunState, steps: Steps, gates: ApprovalGates, 
     held: () => run.paused,
     mayStart,
     onWait: (running) => {
-      if (!run.failed) run.setStatus(run.paused ? 'Paused' : gates.anyOpen() && running === 0 ? 'AwaitingApproval' : 'Deploying');
+      if (run.failed) return;
+      // only `after` checks run: the release is Verifying
+      const verifying = running > 0 && running === checksRunning.size;
+      run.setStatus(run.paused ? 'Paused' : gates.anyOpen() && running === 0 ? 'AwaitingApproval' : verifying ? 'Verifying' : 'Deploying');
     },
     run: (name) => {
       const check = checkNames.get(name);
-      return check ? runAfterCheck(run, checks, check) : deployService(run, steps, run.service(name));
+      if (!check) return deployService(run, steps, run.service(name));
+      checksRunning.add(name);
+      return runAfterCheck(run, checks, check).finally(() => checksRunning.delete(name));
     },
   });
 }
