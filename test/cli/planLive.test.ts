@@ -130,3 +130,19 @@ test('an invalid manifest exits 3 before anything is contacted; an unreachable T
   expect(unreachable.code).toBe(4);
   expect(unreachable.stderr).toContain('lockstep: cannot reach Temporal at 127.0.0.1:1: connection refused');
 });
+
+test("the manifest's preflight checks run in the dry run too: a failing one would reject (exit 1), the final ones do not run", async () => {
+  const environment = `pl-checks-${randomUUID().slice(0, 8)}`;
+  const { fleet, manifest } = fleetOf(environment);
+  fleet.env.FAIL_CHECK_WHEN = 'a@2.0.0';
+  fleet.env.FAIL_CHECK_NAMES = 'contracts';
+  manifest.spec.checks = [fleet.check('contracts', { when: 'preflight' }), fleet.check('flow')];
+  const result = await runCli(['plan', fleet.writeManifest(manifest), '--live'], env);
+  expect(result.code).toBe(1);
+  expect(result.stdout).toContain(`plan (live) of ${environment}: would be rejected`);
+  expect(result.stdout).toContain('  check contracts: failed (check "contracts" failed: exit code 1: order flow broken while a 2.0.0 runs)');
+  expect(result.stdout).not.toContain('check flow');
+  expect(fleet.checkRuns()).toEqual(['check contracts preflight 1 a=2.0.0,b=2.0.0']);
+  expect(fleet.applied()).toEqual([]);
+  await expectNoLock(environment);
+});
