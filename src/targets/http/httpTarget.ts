@@ -164,10 +164,10 @@ export function createHttpTarget(spec: HttpTarget, deps: HttpTargetDeps = {}): D
         if (!(err instanceof StepError) || !err.retryable) throw err; // a cancellation, or a problem no poll fixes
         last = err.message.slice(`${step.what} failed: `.length);
       }
-      if (Date.now() + intervalMs >= step.deadline) {
-        throw fail(step, `not done within the step's timeout (${spec.timeout}) after ${polls} polls; the last: ${last}`, true);
-      }
-      await delay(intervalMs, step.ctx.signal);
+      const notDone = (): StepError => fail(step, `not done within the step's timeout (${spec.timeout}) after ${polls} polls; the last: ${last}`, true);
+      if (Date.now() >= step.deadline) throw notDone();
+      await delay(Math.min(intervalMs, step.deadline - Date.now()), step.ctx.signal);
+      if (Date.now() >= step.deadline) throw notDone();
     }
   }
 
