@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger';
 import type { Target, TargetKind } from './targetKinds';
 import { createCommandTarget } from './command/commandTarget';
 import type { DeployTarget } from './deployTarget';
+import { createHttpTarget } from './http/httpTarget';
 import { createProcessTarget } from './process/processTarget';
 import { createSimulatedTarget, type SimulatedState } from './simulated/simulatedTarget';
 
@@ -31,6 +32,7 @@ const FACTORIES: Factories = {
       startCheckMs: deps.processStartCheckMs,
     }),
   simulated: (spec, deps) => createSimulatedTarget(spec, { state: deps.simulatedState }),
+  http: (spec, deps) => createHttpTarget(spec, { logger: deps.logger, stateDir: deps.stateDir }),
 };
 
 export function createTarget(spec: Target, deps: TargetDeps = {}): DeployTarget {

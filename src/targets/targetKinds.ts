@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { commandTargetKind } from './command/spec';
+import { httpTargetKind } from './http/spec';
 import { processTargetKind } from './process/spec';
 import { simulatedTargetKind } from './simulated/spec';
 
@@ -13,11 +14,12 @@ const KINDS = {
   command: commandTargetKind,
   process: processTargetKind,
   simulated: simulatedTargetKind,
+  http: httpTargetKind,
 } as const;
 
 const names = Object.keys(KINDS).map((k) => `"${k}"`).join(', ');
 
-export const Target = z.discriminatedUnion('kind', [KINDS.command.schema, KINDS.process.schema, KINDS.simulated.schema], {
+export const Target = z.discriminatedUnion('kind', [KINDS.command.schema, KINDS.process.schema, KINDS.simulated.schema, KINDS.http.schema], {
   error: (issue) => (issue.code === 'invalid_union' ? `kind must be one of ${names}` : undefined),
 });
 export type Target = z.infer<typeof Target>;

@@ -111,7 +111,7 @@ const cases: [string, BadInput, string[]][] = [
   ['a version that is a YAML number', text(VALID_TEXT.replace('version: 2.0.0', 'version: 2.0')), ['spec.services[1].version: must be a string: quote it, "2.0"']],
   ['an empty version', mutated((m) => (m.spec.services[0].version = '')), ['spec.services[0].version: must not be empty', 'spec.services[0].version: must be letters, digits, ".", "_", "+" or "-", e.g. "2.4.0"']],
   // --- targets
-  ['an unknown target kind', mutated((m) => (m.spec.services[0].target.kind = 'ftp')), ['spec.services[0].target.kind: kind must be one of "command", "process", "simulated"']],
+  ['an unknown target kind', mutated((m) => (m.spec.services[0].target.kind = 'ftp')), ['spec.services[0].target.kind: kind must be one of "command", "process", "simulated", "http"']],
   ['an unknown key in a target', mutated((m) => (m.spec.services[0].target.shell = true)), ['spec.services[0].target: unknown key "shell"']],
   ['argv as a shell string', mutated((m) => (m.spec.services[0].target.deploy = './deploy.sh db && ./notify.sh')), [
     'spec.services[0].target.deploy: must be a list of arguments (argv), e.g. ["./deploy.sh", "payments"]; a shell string is not accepted',
