@@ -21,9 +21,10 @@ export function mermaidText(text: string): string {
     .trim();
 }
 
-/** `probe 2.0.0 (failed) :crit, 1735725601000, 1735725602900` */
+/** `probe 2.0.0 (failed) :crit, 1735725601000, 1735725602900`: failed is `crit`, running `active`, the rest `done`. */
 function task(name: string, bar: TimelineBar): string {
-  const tag = bar.outcome === 'failed' ? 'crit, ' : bar.outcome === 'running' ? 'active, ' : bar.outcome === 'cancelled' ? '' : 'done, ';
+  // A cancelled step ended too: `done`, its text says how (an untagged task would read as still to do).
+  const tag = bar.outcome === 'failed' ? 'crit, ' : bar.outcome === 'running' ? 'active, ' : 'done, ';
   const detail = bar.detail === 'ok' || bar.detail === 'passed' ? '' : ` (${bar.detail})`;
   return `    ${mermaidText(`${name}${detail}`)} :${tag}${bar.startMs}, ${bar.endMs}`;
 }

@@ -24,7 +24,7 @@ test('a rolled-back release: a section per service, the compensations in a rollb
     `    deploy 2.0.0 :done, ${t(3500)}, ${t(4200)}`,
     `    probe 2.0.0 (failed) :crit, ${t(4200)}, ${t(5200)}`,
     '    section notifications',
-    `    deploy 2.0.0 (cancelled) :${t(3500)}, ${t(5200)}`,
+    `    deploy 2.0.0 (cancelled) :done, ${t(3500)}, ${t(5200)}`,
     '    section rollback',
     `    orders rollback to 1.0.0 :done, ${t(5300)}, ${t(5800)}`,
     `    notifications rollback to 1.0.0 :done, ${t(5300)}, ${t(5700)}`,
