@@ -1,7 +1,8 @@
 /**
  * A hand-built report of a rolled-back release, for the pictures (gantt, SVG): four services, the
  * probe of `orders` fails while the deploy of `notifications` runs (it is cancelled), everything is
- * rolled back and verified, newest first; a preflight check passed before, a check after the rollback.
+ * rolled back, newest first, then every service is verified at once (as the workflow does); a
+ * preflight check passed before, a check after the rollback.
  * Times are offsets from T0 in ms.
  */
 import type { CheckReport, ReleaseReport, ServiceReport, StepRecord } from '../../src/release/releaseReport';
@@ -29,10 +30,10 @@ export function rolledBackReport(): ReleaseReport {
     environment: 'prod',
     status: 'RolledBack',
     startedAt: at(0),
-    endedAt: at(9000),
+    endedAt: at(8700),
     services: [
-      service('db-schema', [step('current', '1.0.0', 0, 100), step('deploy', '2.0.0', 700, 1500), step('probe', '2.0.0', 1500, 1900), step('rollback', '1.0.0', 6900, 7400), step('verify', '1.0.0', 7400, 7600)]),
-      service('payments', [step('current', '1.0.0', 0, 100), step('deploy', '2.0.0', 1900, 3100), step('probe', '2.0.0', 3100, 3500), step('rollback', '1.0.0', 6000, 6700), step('verify', '1.0.0', 6700, 6900)], ['db-schema']),
+      service('db-schema', [step('current', '1.0.0', 0, 100), step('deploy', '2.0.0', 700, 1500), step('probe', '2.0.0', 1500, 1900), step('rollback', '1.0.0', 6500, 7000), step('verify', '1.0.0', 7000, 7200)]),
+      service('payments', [step('current', '1.0.0', 0, 100), step('deploy', '2.0.0', 1900, 3100), step('probe', '2.0.0', 3100, 3500), step('rollback', '1.0.0', 5800, 6500), step('verify', '1.0.0', 7000, 7300)], ['db-schema']),
       service(
         'orders',
         [
@@ -40,20 +41,20 @@ export function rolledBackReport(): ReleaseReport {
           step('deploy', '2.0.0', 3500, 4200),
           { ...step('probe', '2.0.0', 4200, 5200, 'failed'), error: 'health probe of orders failed: HTTP 500', attempts: 3 },
           step('rollback', '1.0.0', 5300, 5800),
-          step('verify', '1.0.0', 5800, 6000),
+          step('verify', '1.0.0', 7000, 7250),
         ],
         ['payments'],
       ),
-      service('notifications', [step('current', '1.0.0', 0, 100), step('deploy', '2.0.0', 3500, 5200, 'cancelled'), step('rollback', '1.0.0', 5300, 5700), step('verify', '1.0.0', 5700, 5900)], ['payments']),
+      service('notifications', [step('current', '1.0.0', 0, 100), step('deploy', '2.0.0', 3500, 5200, 'cancelled'), step('rollback', '1.0.0', 5300, 5700), step('verify', '1.0.0', 7000, 7200)], ['payments']),
     ],
     gates: [],
     checks: [
       check('order-schema', 'preflight', [{ at: at(100), moment: 'preflight', status: 'passed', summary: '1 of 1 schemas compatible', durationMs: 500 }]),
-      check('checkout-flow', 'final', [{ at: at(7700), moment: 'afterRollback', status: 'passed', summary: '3 of 3 steps passed', durationMs: 1200 }]),
+      check('checkout-flow', 'final', [{ at: at(7400), moment: 'afterRollback', status: 'passed', summary: '3 of 3 steps passed', durationMs: 1200 }]),
     ],
     firstError: { service: 'orders', step: 'probe', message: 'health probe of orders failed: HTTP 500' },
     compensationOrder: ['orders', 'notifications', 'payments', 'db-schema'],
     rollbackFailures: [],
-    totals: { durationMs: 9000, rollbackMs: 3800, deployed: 0, rolledBack: 4 },
+    totals: { durationMs: 8700, rollbackMs: 3500, deployed: 0, rolledBack: 4 },
   };
 }

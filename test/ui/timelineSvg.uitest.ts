@@ -68,7 +68,7 @@ function renderedBars(): Promise<RenderedBar[]> {
 test('one row per service, then one per check, each labelled, in the report order', async () => {
   const rows = await page.$$eval('g.lane', (lanes) => lanes.map((l) => `${l.getAttribute('data-kind')} ${l.querySelector('.lane-label')!.textContent}`));
   expect(rows).toEqual(['service db-schema', 'service payments', 'service orders', 'service notifications', 'check check order-schema', 'check check checkout-flow']);
-  expect(await page.locator('text.title').textContent()).toBe('release/prod/checkout-42: RolledBack in 9s');
+  expect(await page.locator('text.title').textContent()).toBe('release/prod/checkout-42: RolledBack in 8.7s');
 });
 
 test('a bar per step (no bar for the current-version reads) and per check run, coloured by outcome', async () => {

@@ -7,7 +7,7 @@ import { T0, at, rolledBackReport, step } from '../support/rolledBackReport';
 /** Epoch ms of an offset, as the gantt writes it. */
 const t = (ms: number) => String(T0 + ms);
 
-test('a rolled-back release: a section per service, the compensations in a rollback section in the order they ran, the checks', () => {
+test('a rolled-back release: a section per service, the compensations in a rollback section in the order they started, the checks', () => {
   expect(releaseGantt(rolledBackReport())).toEqual([
     'gantt',
     '    title release/prod/checkout-42 RolledBack',
@@ -28,15 +28,15 @@ test('a rolled-back release: a section per service, the compensations in a rollb
     '    section rollback',
     `    orders rollback to 1.0.0 :done, ${t(5300)}, ${t(5800)}`,
     `    notifications rollback to 1.0.0 :done, ${t(5300)}, ${t(5700)}`,
-    `    notifications verify 1.0.0 :done, ${t(5700)}, ${t(5900)}`,
-    `    orders verify 1.0.0 :done, ${t(5800)}, ${t(6000)}`,
-    `    payments rollback to 1.0.0 :done, ${t(6000)}, ${t(6700)}`,
-    `    payments verify 1.0.0 :done, ${t(6700)}, ${t(6900)}`,
-    `    db-schema rollback to 1.0.0 :done, ${t(6900)}, ${t(7400)}`,
-    `    db-schema verify 1.0.0 :done, ${t(7400)}, ${t(7600)}`,
+    `    payments rollback to 1.0.0 :done, ${t(5800)}, ${t(6500)}`,
+    `    db-schema rollback to 1.0.0 :done, ${t(6500)}, ${t(7000)}`,
+    `    db-schema verify 1.0.0 :done, ${t(7000)}, ${t(7200)}`,
+    `    payments verify 1.0.0 :done, ${t(7000)}, ${t(7300)}`,
+    `    orders verify 1.0.0 :done, ${t(7000)}, ${t(7250)}`,
+    `    notifications verify 1.0.0 :done, ${t(7000)}, ${t(7200)}`,
     '    section checks',
     `    order-schema preflight :done, ${t(100)}, ${t(600)}`,
-    `    checkout-flow afterRollback :done, ${t(7700)}, ${t(8900)}`,
+    `    checkout-flow afterRollback :done, ${t(7400)}, ${t(8600)}`,
   ]);
 });
 
