@@ -55,8 +55,19 @@ export function releaseGantt(report: ReleaseReport): string[] {
   return lines;
 }
 
-/** The gantt as a fenced Markdown block, or '' when there is nothing to draw. */
+/** Mermaid refuses a diagram longer than this (its default `maxTextSize`) and draws an error instead. */
+export const MERMAID_MAX_TEXT = 50_000;
+
+/**
+ * The gantt as a fenced Markdown block, '' when there is nothing to draw, or a line saying why it is
+ * left out when it is longer than Mermaid draws (a release of many hundreds of services).
+ */
 export function releaseGanttMarkdown(report: ReleaseReport): string {
   const lines = releaseGantt(report);
-  return lines.length === 0 ? '' : ['```mermaid', ...lines, '```'].join('\n');
+  if (lines.length === 0) return '';
+  const text = lines.join('\n');
+  if (text.length > MERMAID_MAX_TEXT) {
+    return `_The gantt of this release is left out: its ${lines.length} lines are more than Mermaid draws (${MERMAID_MAX_TEXT} characters); \`lockstep report --format svg\` draws its timeline._`;
+  }
+  return ['```mermaid', text, '```'].join('\n');
 }

@@ -1,6 +1,6 @@
 /** Unit: the Mermaid gantt of a release (report -> lines) and its place at the end of the Markdown report. */
 import { formatReportMarkdown } from '../../src/release/formatReport';
-import { mermaidText, releaseGantt } from '../../src/release/releaseGantt';
+import { MERMAID_MAX_TEXT, mermaidText, releaseGantt, releaseGanttMarkdown } from '../../src/release/releaseGantt';
 import type { ReleaseReport } from '../../src/release/releaseReport';
 import { T0, at, rolledBackReport, step } from '../support/rolledBackReport';
 
@@ -100,4 +100,21 @@ test("names lose what Mermaid's grammar would read as syntax: ':', '#', ';', '%%
   const lines = releaseGantt(report);
   expect(lines).toContain('    section api∶v2');
   expect(lines).toContain(`    deploy img∶1＃2 :done, ${t(0)}, ${t(10)}`);
+});
+
+test('a gantt longer than Mermaid draws is left out of the Markdown with a line saying so', () => {
+  const big = rolledBackReport();
+  big.checks = [];
+  big.services = Array.from({ length: 600 }, (_, i) => ({
+    name: `service-${i}`,
+    status: 'Succeeded' as const,
+    version: '2.0.0',
+    dependsOn: [],
+    steps: [step('deploy', '2.0.0', i, i + 100), step('probe', '2.0.0', i + 100, i + 200)],
+  }));
+  expect(releaseGantt(big).join('\n').length).toBeGreaterThan(MERMAID_MAX_TEXT);
+  expect(releaseGanttMarkdown(big)).toBe(
+    '_The gantt of this release is left out: its 1805 lines are more than Mermaid draws (50000 characters); `lockstep report --format svg` draws its timeline._',
+  );
+  expect(formatReportMarkdown(big)).not.toContain('```mermaid');
 });
