@@ -1,6 +1,7 @@
 /** Human and Markdown forms of a release report. */
 import type { CheckReport, ReleaseReport, ServiceReport } from './releaseReport';
 import { formatDuration } from '../manifest/duration';
+import { releaseGanttMarkdown } from './releaseGantt';
 import { shownCompensations, shownStatus } from './unchangedServices';
 
 const arrow = ' -> ';
@@ -118,6 +119,8 @@ export function formatReportMarkdown(report: ReleaseReport): string {
   }
   if (report.compensationOrder.length > 0) lines.push('', `**Compensations (newest first):** ${shownCompensations(report).join(' → ')}`);
   for (const f of report.rollbackFailures) lines.push('', `**Rollback failed:** ${rollbackFailureLabel(f, backticks)}: ${f.message}`);
+  const gantt = releaseGanttMarkdown(report);
+  if (gantt) lines.push('', gantt);
   return lines.join('\n');
 }
 
