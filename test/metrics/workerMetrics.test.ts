@@ -1,0 +1,92 @@
+/**
+ * `lockstep worker --metrics` scraped by a real Prometheus: a release that succeeds and one that
+ * rolls back show in Lockstep's metrics, the SDK's own metrics are on the same endpoint, and a
+ * replay of the ended releases (a query on a closed workflow replays its whole history on the
+ * worker) counts nothing twice.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { loadManifest } from '../../src/manifest/loadManifest';
+import { freePort } from '../../src/net/tcpPorts';
+import type { ReleaseReport } from '../../src/release/releaseReport';
+import { startRelease } from '../../src/release/startRelease';
+import { statusQuery } from '../../workflows/messages';
+import { FakeFleet } from '../support/fakeFleet';
+import { startPrometheus, type PrometheusServer } from '../support/prometheusServer';
+import { waitFor } from '../support/waitFor';
+import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
+
+const taskQueue = `metrics-${randomUUID()}`;
+let metricsAddress: string;
+let worker: WorkerProcess;
+let prometheus: PrometheusServer;
+let connection: Connection;
+let client: Client;
+
+beforeAll(async () => {
+  metricsAddress = `127.0.0.1:${await freePort()}`;
+  [worker, prometheus, connection] = await Promise.all([
+    startWorkerProcess(taskQueue, {}, ['--metrics', metricsAddress]),
+    startPrometheus({ targets: [metricsAddress] }),
+    Connection.connect({ address: process.env.TEMPORAL_ADDRESS }),
+  ]);
+  client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+});
+
+afterAll(async () => {
+  await Promise.all([worker?.stop(), prometheus?.stop(), connection?.close()]);
+});
+
+async function release(fleet: FakeFleet, manifest: unknown) {
+  const { handle } = await startRelease(client, loadManifest(fleet.writeManifest(manifest)), taskQueue);
+  return { handle, report: (await handle.result()) as ReleaseReport };
+}
+
+/** Waits until Prometheus answers `expected` for the query (it scrapes every second). */
+const untilValue = (query: string, expected: number) =>
+  waitFor(async () => (await prometheus.value(query)) === expected, `${query} == ${expected} in Prometheus`);
+
+const stepsWith = (reports: ReleaseReport[], outcome: string) =>
+  reports.flatMap((r) => r.services.flatMap((s) => s.steps)).filter((s) => s.outcome === outcome).length;
+
+test('the worker announces its metrics endpoint and answers 404 beside /metrics', async () => {
+  expect(worker.output()).toContain(`lockstep worker: metrics at http://${metricsAddress}/metrics`);
+  expect((await fetch(`http://${metricsAddress}/other`)).status).toBe(404);
+  const served = await fetch(`http://${metricsAddress}/metrics`);
+  expect(served.status).toBe(200);
+  expect(served.headers.get('content-type')).toContain('text/plain');
+  await prometheus.untilScraped();
+});
+
+test('a succeeded and a rolled-back release show in Prometheus, and a replay counts neither twice', async () => {
+  const good = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+  const ok = await release(good, good.manifest('metrics-ok', good.chain(['a', 'b'], '2.0.0'), { checks: [good.check('smoke')] }));
+  expect(ok.report.status).toBe('Succeeded');
+  const bad = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
+  bad.env.FAIL_DEPLOY = 'b';
+  const failed = await release(bad, bad.manifest('metrics-rollback', bad.chain(['a', 'b'], '2.0.0')));
+  expect(failed.report.status).toBe('RolledBack');
+  const reports = [ok.report, failed.report];
+
+  await untilValue('sum(lockstep_releases_total{status="Succeeded"})', 1);
+  await untilValue('sum(lockstep_releases_total{status="RolledBack"})', 1);
+  await untilValue('sum(lockstep_rollback_duration_seconds_count{environment="test"})', 1);
+  await untilValue('sum(lockstep_release_duration_seconds_count)', 2);
+  await untilValue('sum(lockstep_steps_total{outcome="failed"})', stepsWith(reports, 'failed'));
+  await untilValue('sum(lockstep_steps_total{outcome="ok"})', stepsWith(reports, 'ok'));
+  await untilValue('sum(lockstep_steps_total{service="b",step="deploy",outcome="failed"})', 1);
+  await untilValue('sum(lockstep_checks_total{check="smoke",kind="command",result="passed"})', 1);
+  const rollbackSeconds = await prometheus.value('sum(lockstep_rollback_duration_seconds_sum)');
+  expect(rollbackSeconds).toBeCloseTo(failed.report.totals.rollbackMs! / 1000, 3);
+  expect(stepsWith(reports, 'failed')).toBe(1);
+  // the SDK's own metrics come from the same endpoint
+  await waitFor(async () => ((await prometheus.value('count({__name__=~"temporal_.+"})')) ?? 0) > 0, 'SDK metrics in Prometheus');
+
+  // replays of both ended releases on this live worker (not cached: each query replays the history)
+  const asked = Date.now() / 1000;
+  for (const { handle } of [ok, failed]) expect((await handle.query(statusQuery)).status).toBe(handle === ok.handle ? 'Succeeded' : 'RolledBack');
+  await waitFor(async () => ((await prometheus.value('max(timestamp(up))')) ?? 0) > asked + 1, 'a scrape after the replays');
+  expect(await prometheus.value('sum(lockstep_releases_total)')).toBe(2);
+  expect(await prometheus.value('sum(lockstep_release_duration_seconds_count)')).toBe(2);
+  expect(await prometheus.value('sum(lockstep_steps_total{outcome="failed"})')).toBe(1);
+});
