@@ -5,6 +5,8 @@
  * worker) counts nothing twice.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadManifest } from '../../src/manifest/loadManifest';
 import { freePort } from '../../src/net/tcpPorts';
@@ -91,4 +93,25 @@ test('a succeeded and a rolled-back release show in Prometheus, and a replay cou
   expect(await prometheus.value('sum(lockstep_releases_total)')).toBe(2);
   expect(await prometheus.value('sum(lockstep_release_duration_seconds_count)')).toBe(2);
   expect(await prometheus.value('sum(lockstep_steps_total{outcome="failed"})')).toBe(1);
+});
+
+// after the two releases above (tests in a file run in order)
+test("every query of the Grafana dashboard is PromQL this Prometheus answers, and the outcomes panel shows both releases", async () => {
+  const dashboard = JSON.parse(readFileSync(join(__dirname, '..', '..', 'deploy', 'grafana', 'lockstep-dashboard.json'), 'utf8')) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
+  // Grafana's variables, as Grafana fills them in
+  const filled = (expr: string) => expr.replaceAll('$environment', '.*').replaceAll('$__rate_interval', '1m').replaceAll('$__range', '1h');
+  /** Prometheus's instant-query answer, the fields read here. */
+  type Answer = { status: string; error?: string; data?: { result: { metric: Record<string, string> }[] } };
+  const answers = new Map<string, Answer>();
+  for (const panel of dashboard.panels) {
+    for (const { expr } of panel.targets) {
+      const response = await fetch(`${prometheus.address}/api/v1/query?query=${encodeURIComponent(filled(expr))}`);
+      answers.set(`${panel.title}: ${expr}`, (await response.json()) as Answer);
+    }
+  }
+  expect([...answers].filter(([, a]) => a.status !== 'success').map(([q, a]) => `${q} -> ${a.error}`)).toEqual([]);
+  const outcomes = [...answers].find(([q]) => q.startsWith('Releases by outcome:'))![1];
+  expect(outcomes.data!.result.map((r) => r.metric.status).sort()).toEqual(['RolledBack', 'Succeeded']);
 });
