@@ -17,3 +17,10 @@ export function parseMetricsAddress(text: string): MetricsAddress {
 export function formatMetricsAddress({ host, port }: MetricsAddress): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/** The address asked for: the flag beats LOCKSTEP_METRICS_ADDRESS; undefined for none. Throws when it is not host:port. */
+export function metricsAddressSetting(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const text = flag ?? (env.LOCKSTEP_METRICS_ADDRESS || undefined);
+  if (text !== undefined) parseMetricsAddress(text);
+  return text;
+}

@@ -14,6 +14,7 @@ import type { ReleaseReport } from '../../src/release/releaseReport';
 import { startRelease } from '../../src/release/startRelease';
 import { statusQuery } from '../../workflows/messages';
 import { FakeFleet } from '../support/fakeFleet';
+import { runCli } from '../support/runCli';
 import { startPrometheus, type PrometheusServer } from '../support/prometheusServer';
 import { waitFor } from '../support/waitFor';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
@@ -114,4 +115,24 @@ test("every query of the Grafana dashboard is PromQL this Prometheus answers, an
   expect([...answers].filter(([, a]) => a.status !== 'success').map(([q, a]) => `${q} -> ${a.error}`)).toEqual([]);
   const outcomes = [...answers].find(([q]) => q.startsWith('Releases by outcome:'))![1];
   expect(outcomes.data!.result.map((r) => r.metric.status).sort()).toEqual(['RolledBack', 'Succeeded']);
+});
+
+test('a metrics address that is not host:port is invalid input (exit 3), from the flag or the environment', async () => {
+  const flag = await runCli(['worker', '--metrics', '9464']);
+  expect({ code: flag.code, stderr: flag.stderr.trim() }).toEqual({
+    code: 3,
+    stderr: 'lockstep: --metrics: metrics address "9464" is not host:port (e.g. 127.0.0.1:9464)',
+  });
+  const env = await runCli(['worker'], { LOCKSTEP_METRICS_ADDRESS: 'localhost' });
+  expect({ code: env.code, stderr: env.stderr.trim() }).toEqual({
+    code: 3,
+    stderr: 'lockstep: LOCKSTEP_METRICS_ADDRESS: metrics address "localhost" is not host:port (e.g. 127.0.0.1:9464)',
+  });
+});
+
+test('a second worker on the same metrics address stops, saying the address is in use', async () => {
+  const second = await runCli(['worker', '--task-queue', `${taskQueue}-second`], { LOCKSTEP_METRICS_ADDRESS: metricsAddress });
+  expect(second.code).toBe(1);
+  expect(second.stderr).toContain(`lockstep: cannot serve metrics on ${metricsAddress}: the address is in use`);
+  expect(second.stderr).not.toContain('polling');
 });
