@@ -69,6 +69,7 @@ const NON_WORKFLOW_PACKAGES = [
   '@temporalio/common/lib/internal-non-workflow',
   'pino',
   'playwright-core',
+  'prom-client',
 ];
 
 /**

@@ -9,6 +9,8 @@ import { createTarget } from '../src/targets/createTarget';
 import { createProbe } from '../src/probes/createProbe';
 import type { TemporalSettings } from '../src/temporal/connectionOptions';
 import type { Logger } from '../src/logging/logger';
+import type { LockstepMetrics } from '../src/metrics/lockstepMetrics';
+import { releaseMetricsSinks } from '../src/metrics/releaseMetricsSink';
 import { compileOwnSources } from './ownSourcesInBundle';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -56,6 +58,8 @@ export interface ReleaseWorkerOptions {
   activities?: ReleaseActivities;
   identity?: string;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Lockstep's metrics, fed by each release's end (a workflow sink); none: nothing is counted. */
+  metrics?: LockstepMetrics;
 }
 
 export async function createReleaseWorker(opts: ReleaseWorkerOptions): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -71,6 +75,7 @@ export async function createReleaseWorker(opts: ReleaseWorkerOptions): Promise<{
     workflowBundle: await releaseWorkflowBundle(),
     dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
     activities: opts.activities ?? defaultActivities(opts.logger),
+    sinks: releaseMetricsSinks(opts.metrics),
     ...(opts.identity ? { identity: opts.identity } : {}),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions ?? 200,
     maxConcurrentWorkflowTaskExecutions: 40,

@@ -17,8 +17,9 @@ export interface WorkerProcess {
  */
 export const WORKER_START_DEADLINE_MS = 180_000;
 
-export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [LOCKSTEP_BIN, 'worker', '--task-queue', taskQueue], {
+/** `args`: more flags of `lockstep worker` (e.g. `--metrics 127.0.0.1:9464`). */
+export async function startWorkerProcess(taskQueue: string, env: Record<string, string> = {}, args: string[] = []): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, [LOCKSTEP_BIN, 'worker', '--task-queue', taskQueue, ...args], {
     env: { ...process.env, LOCKSTEP_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -16,6 +16,7 @@ import { LiveReport } from '../liveReport';
 import type { ReleaseInput } from '../releaseInput';
 import type { RegisteredSchema } from '../../src/checks/schema/schemaRegistration';
 import { Wakeup } from './wakeup';
+import { lockstepMetrics } from './metricsSink';
 
 export class RunState {
   readonly report: LiveReport;
@@ -170,6 +171,7 @@ export class RunState {
         ...(first ? { firstError: `${first.service ? `${first.service} ` : ''}${first.step}: ${first.message}`.slice(0, 500) } : {}),
       },
     });
+    lockstepMetrics.releaseEnded(this.report.data); // the full report: compacting may drop step records
     return compactReport(this.report.data);
   }
 }
