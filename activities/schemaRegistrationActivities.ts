@@ -5,7 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { deleteRegisteredSchema, registerSchema, type RegisteredSchema } from '../src/checks/schema/schemaRegistration';
+import { deleteRegisteredSchema, findRegisteredSchema, registerSchema, type RegisteredSchema } from '../src/checks/schema/schemaRegistration';
 import type { SchemaCheck } from '../src/checks/schema/spec';
 import type { Logger } from '../src/logging/logger';
 import { RegistryError } from '../src/checks/schema/schemaRegistryClient';
@@ -24,6 +24,12 @@ export function createSchemaRegistrationActivities({ logger }: SchemaRegistratio
   const log = (input: SchemaRegistrationInput, action: string) =>
     logger.child({ releaseId: input.releaseId, step: action, check: input.check.name, subject: input.check.subject });
   return {
+    /** Whether the schema is registered already (read before registering: a retried registration then cannot be mistaken for someone else's). */
+    async findSchemaVersion(input: SchemaRegistrationInput): Promise<RegisteredSchema | null> {
+      const ctx = Context.current();
+      return (await findRegisteredSchema(input.check, { baseDir: input.baseDir, signal: ctx.cancellationSignal })) ?? null;
+    },
+
     async registerSchemaVersion(input: SchemaRegistrationInput): Promise<RegisteredSchema> {
       const ctx = Context.current();
       try {

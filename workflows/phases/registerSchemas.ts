@@ -20,12 +20,23 @@ export async function registerSchemas(run: RunState): Promise<void> {
   for (const check of registering(run)) {
     if (run.failed) return;
     try {
-      const registered = await run.cancellable.run(() =>
-        acts.registerSchemaVersion.executeWithOptions(
-          { summary: `register ${check.subject} (${check.name})`, startToCloseTimeout: '2m', retry: { maximumAttempts: 3, initialInterval: '1s' } },
-          [{ releaseId: run.input.releaseId, baseDir: run.input.baseDir, check }],
-        ),
+      const input = { releaseId: run.input.releaseId, baseDir: run.input.baseDir, check };
+      // what was there before is read first: a registration retried after a timeout finds its own
+      // earlier attempt's version, which the rollback must still delete
+      const before = await run.cancellable.run(() =>
+        acts.findSchemaVersion.executeWithOptions({ summary: `look up ${check.subject} (${check.name})`, startToCloseTimeout: '1m', retry: { maximumAttempts: 3, initialInterval: '1s' } }, [input]),
       );
+      const registered = before
+        ? before
+        : {
+            ...(await run.cancellable.run(() =>
+              acts.registerSchemaVersion.executeWithOptions(
+                { summary: `register ${check.subject} (${check.name})`, startToCloseTimeout: '2m', retry: { maximumAttempts: 3, initialInterval: '1s' } },
+                [input],
+              ),
+            )),
+            alreadyRegistered: false,
+          };
       run.recordSchemaRegistration(check.name, registered);
     } catch (err) {
       if (isCancellation(err)) return;

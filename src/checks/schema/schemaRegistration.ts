@@ -29,6 +29,14 @@ export interface RegisteredSchema {
   alreadyRegistered: boolean;
 }
 
+/** The version that already holds this check's schema, if one does (the release then registers nothing). */
+export async function findRegisteredSchema(spec: SchemaCheck, ctx: SchemaRegistrationContext): Promise<RegisteredSchema | undefined> {
+  const registry = createSchemaRegistryClient(registryUrl(spec), ctx.signal);
+  const { text } = await readSchemaFile(spec.schema, ctx.baseDir);
+  const found = await registry.lookup(spec.subject, text, REGISTRY_SCHEMA_TYPES[spec.format]);
+  return found ? { subject: spec.subject, version: found.version, id: found.id, alreadyRegistered: true } : undefined;
+}
+
 export async function registerSchema(spec: SchemaCheck, ctx: SchemaRegistrationContext): Promise<RegisteredSchema> {
   const registry = createSchemaRegistryClient(registryUrl(spec), ctx.signal);
   const type = REGISTRY_SCHEMA_TYPES[spec.format];
