@@ -35,10 +35,12 @@ const WORKFLOW_SAFE_MODULES = [
   'src/probes/probeKinds.ts',
   'src/checks/checkKinds.ts',
   'src/checks/checkFields.ts',
+  'src/notifications/notificationKinds.ts',
+  'src/notifications/notificationFields.ts',
   'src/temporal/searchAttributes.ts',
   'src/temporal/tolerantPayloadConverter.ts',
   // every plugin kind's manifest block (src/<targets|probes|checks>/<kind>/spec.ts) is workflow-safe
-  ...['targets', 'probes', 'checks'].flatMap((family) =>
+  ...['targets', 'probes', 'checks', 'notifications'].flatMap((family) =>
     readdirSync(new URL(`src/${family}`, import.meta.url), { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && existsSync(new URL(`src/${family}/${entry.name}/spec.ts`, import.meta.url)))
       .map((entry) => `src/${family}/${entry.name}/spec.ts`),

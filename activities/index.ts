@@ -4,12 +4,13 @@ import { createTargetActivities, type TargetActivityDeps } from './targetActivit
 import { createEnvironmentLockActivities, type EnvironmentLockActivityDeps } from './environmentLockActivities';
 import { createProgramCheckActivities, type ProgramCheckActivityDeps } from './programCheckActivities';
 import { createCheckActivities, type CheckActivityDeps } from './checkActivities';
+import { createNotificationActivities, type NotificationActivityDeps } from './notificationActivities';
 import { createSchemaRegistrationActivities, type SchemaRegistrationActivityDeps } from './schemaRegistrationActivities';
 
-export type ActivityDeps = TargetActivityDeps & ProbeActivityDeps & EnvironmentLockActivityDeps & ProgramCheckActivityDeps & CheckActivityDeps & SchemaRegistrationActivityDeps;
+export type ActivityDeps = TargetActivityDeps & ProbeActivityDeps & EnvironmentLockActivityDeps & ProgramCheckActivityDeps & CheckActivityDeps & SchemaRegistrationActivityDeps & NotificationActivityDeps;
 
 export function createActivities(deps: ActivityDeps) {
-  return { ...createTargetActivities(deps), ...createProbeActivities(deps), ...createEnvironmentLockActivities(deps), ...createProgramCheckActivities(deps), ...createCheckActivities(deps), ...createSchemaRegistrationActivities(deps) };
+  return { ...createTargetActivities(deps), ...createProbeActivities(deps), ...createEnvironmentLockActivities(deps), ...createProgramCheckActivities(deps), ...createCheckActivities(deps), ...createSchemaRegistrationActivities(deps), ...createNotificationActivities(deps) };
 }
 
 export type ReleaseActivities = ReturnType<typeof createActivities>;

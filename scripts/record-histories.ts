@@ -99,6 +99,11 @@ async function main(): Promise<void> {
     await record('checks-rollback', cr, cr.manifest('checks-rollback', cr.chain(['a', 'b'], '2.0.0'), { checks: checks(cr) }));
     const cs = new FakeFleet({ a: '1.0.0', b: '1.0.0' });
     await record('checks-success', cs, cs.manifest('checks-success', cs.chain(['a', 'b'], '2.0.0'), { checks: checks(cs) }));
+
+    // Notifications on the outcome: one to a receiver that is down (retried, recorded as failed).
+    const nf = new FakeFleet({ a: '1.0.0' });
+    nf.env.FAIL_DEPLOY = 'a';
+    await record('notify-rollback', nf, nf.manifest('notify-rollback', [nf.service('a', '2.0.0')], { notify: [{ kind: 'webhook', url: 'http://127.0.0.1:9/hook' }] }));
   } finally {
     await worker.stop();
     await server.stop();

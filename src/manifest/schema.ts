@@ -8,6 +8,7 @@ import { Target } from '../targets/targetKinds';
 import { Health } from '../probes/probeKinds';
 import { findDependencyProblems } from '../plan/dependencyGraph';
 import { Check, checkMoment } from '../checks/checkKinds';
+import { Notification } from '../notifications/notificationKinds';
 
 const NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const ID = /^[A-Za-z0-9]([A-Za-z0-9._-]{0,99})$/;
@@ -55,6 +56,8 @@ export const Spec = z
     gates: z.array(Gate).default([]),
     /** Verifications that decide commit or roll back (DESIGN.md, "Checks"). */
     checks: z.array(Check).max(200, 'at most 200 checks').default([]),
+    /** Messages on release events: a CloudEvents webhook or a Slack incoming webhook. */
+    notify: z.array(Notification).max(20, 'at most 20 notifications').default([]),
     maxParallel: z.number().int().min(1).max(1000).default(10),
     retries: RetryPolicy.default({ deployAttempts: 3, rollbackAttempts: 5, initialInterval: '1s' }),
   })

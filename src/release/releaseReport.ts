@@ -92,6 +92,8 @@ export interface ReleaseReport {
   endedAt?: string;
   services: ServiceReport[];
   gates: GateReport[];
+  /** Notifications sent on the release's events (absent when the manifest has none). */
+  notifications?: { event: string; kind: string; url: string; status: 'sending' | 'sent' | 'failed'; attempts?: number; error?: string }[];
   /** The release's checks, in manifest order (absent in releases started before checks existed). */
   checks?: CheckReport[];
   firstError?: FirstError;

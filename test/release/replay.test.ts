@@ -25,6 +25,8 @@ test('there are stored histories of success, rollback, abort and rollback failur
   }
   // checks (issue 10) at every moment: a final check that rolls back, and passing checks with a bake
   for (const name of ['rollback', 'success']) expect(files).toContain(`checks-${name}.json`);
+  // notifications on the outcome (a receiver that is down)
+  expect(files).toContain('notify-rollback.json');
 });
 
 test.each(files)('%s replays without nondeterminism', async (file) => {

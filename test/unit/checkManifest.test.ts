@@ -56,3 +56,19 @@ test.each([
 ])('%s is refused: %s', (checks, message) => {
   expect(problems(checks)).toContain(message);
 });
+
+test.each([
+  ['{ kind: email, url: "http://x" }', 'spec.notify[0].kind: "email" is not a notification kind: use one of webhook, slack'],
+  ['{ kind: webhook, url: "ftp://x" }', 'spec.notify[0].url: must be an http(s) URL'],
+  ['{ kind: slack, url: "http://x", on: [Deployed] }', 'spec.notify[0].on[0]: must be one of Succeeded, RolledBack, RollbackFailed, Rejected, AwaitingApproval, AwaitingDecision'],
+  ['{ kind: slack, url: "http://x", on: [] }', 'spec.notify[0].on: must name at least one event'],
+])('notify %s is refused: %s', (entry, message) => {
+  const text = manifest('    - { name: smoke, kind: command, run: [x] }').replace('  checks:\n', `  notify:\n    - ${entry}\n  checks:\n`);
+  let found: string[] = [];
+  try {
+    parseManifestText(text, '/tmp/m.yaml');
+  } catch (err) {
+    if (err instanceof ManifestError) found = err.problems;
+  }
+  expect(found).toContain(message);
+});

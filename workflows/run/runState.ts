@@ -16,6 +16,7 @@ import { LiveReport } from '../liveReport';
 import type { ReleaseInput } from '../releaseInput';
 import type { RegisteredSchema } from '../../src/checks/schema/schemaRegistration';
 import { Wakeup } from './wakeup';
+import { ReleaseNotifications } from './releaseNotifications';
 import { lockstepMetrics } from './metricsSink';
 
 export class RunState {
@@ -25,6 +26,8 @@ export class RunState {
   /** The work a failure cancels: preflight reads, deploys, probes. Rollbacks run outside it. */
   readonly cancellable = new CancellationScope();
   readonly workflowId: string;
+  /** The notifications `spec.notify` asks for, on the release's events. */
+  readonly notifications: ReleaseNotifications;
   private readonly services: Map<string, Service>;
   private failure: FirstError | undefined;
   private pausedFlag = false;
@@ -38,6 +41,7 @@ export class RunState {
     this.workflowId = workflowInfo().workflowId;
     this.report = new LiveReport(manifest, { releaseId: input.releaseId, workflowId: this.workflowId }, new Date());
     this.services = new Map(manifest.spec.services.map((s) => [s.name, s]));
+    this.notifications = new ReleaseNotifications(manifest.spec.notify, this.report.data);
   }
 
   get environment(): string {
@@ -93,6 +97,9 @@ export class RunState {
     if (this.report.data.status === status) return;
     this.report.setStatus(status);
     upsertSearchAttributes([{ key: LockstepStatus, value: status }]);
+    if (status === 'AwaitingApproval') {
+      this.notifications.on('AwaitingApproval', this.report.data.gates.find((g) => g.status === 'open')?.name);
+    }
   }
 
   setServiceStatus(name: string, status: ServiceStatus): void {
