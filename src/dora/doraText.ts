@@ -29,7 +29,9 @@ function environmentBlock(e: EnvironmentFigures, days: number): string[] {
       'lead time for changes',
       lead.measured > 0
         ? `${percentiles(lead)} (${lead.measured} of ${f.deployments} deployments carry metadata.source.committedAt)`
-        : `not measured (${f.deployments === 0 ? 'no deployment' : `none of ${plural(f.deployments, 'deployment')} carries metadata.source.committedAt`})`,
+        : `not measured (${
+            f.deployments === 0 ? 'no deployment' : f.deployments === 1 ? 'the deployment carries no' : `none of the ${f.deployments} deployments carries`
+          }${f.deployments === 0 ? '' : ' metadata.source.committedAt'})`,
     ),
     line(
       'change failure rate',

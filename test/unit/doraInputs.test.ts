@@ -111,3 +111,14 @@ test('durations beyond an hour read in hours, beyond a day in days', () => {
   expect(longDuration(3 * 86_400_000 + 4 * 3_600_000)).toBe('3d4h');
   expect(longDuration(2 * 86_400_000 - 60_000)).toBe('2d'); // 1d23h59m rounds to 1d24h = 2d
 });
+
+test('without metadata.source the lead time says why it is not measured', () => {
+  const window = { since: '2026-11-01T00:00:00.000Z', until: '2026-11-02T00:00:00.000Z' };
+  const ok = (id: string) => ({ workflowId: id, environment: 'prod', status: 'Succeeded', closedAt: '2026-11-01T12:00:00.000Z' });
+  const leadLine = (n: number) => doraText(doraFigures(Array.from({ length: n }, (_, i) => ok(`r${i}`)), window, ['prod'])).split('\n')[3];
+  expect(leadLine(0)).toBe('  lead time for changes  not measured (no deployment)');
+  expect(leadLine(1)).toBe('  lead time for changes  not measured (the deployment carries no metadata.source.committedAt)');
+  expect(leadLine(2)).toBe('  lead time for changes  not measured (none of the 2 deployments carries metadata.source.committedAt)');
+  expect(doraText(doraFigures([], window)).split('\n')[1]).toBe('no release ended in this window');
+  expect(doraText(doraFigures([], window)).split('\n')[0]).toBe("DORA figures since 2026-11-01T00:00:00.000Z (1 day), from Temporal's records");
+});

@@ -8,8 +8,7 @@ import type { Command } from 'commander';
 import { connectClient } from '../../temporal/connectClient';
 import { temporalSettings } from '../../temporal/connectionOptions';
 import { EXIT_CODES } from '../../release/releaseStatus';
-import { doraFigures } from '../../dora/doraFigures';
-import { readDoraRecords } from '../../dora/doraRecords';
+import { readDoraFigures } from '../../dora/readDoraFigures';
 import { doraText } from '../../dora/doraText';
 import { InvalidSince, sinceInput } from '../../dora/sinceInput';
 import { CliError } from '../cliErrors';
@@ -43,8 +42,7 @@ export function registerDora(program: Command): void {
         throw err;
       }
       const client = await connectClient(temporalSettings(opts));
-      const { records, reportsRead, truncated } = await readDoraRecords(client, { since, ...(opts.environment ? { environment: opts.environment } : {}) });
-      const figures = doraFigures(records, { since: since.toISOString(), until: now.toISOString() }, opts.environment ? [opts.environment] : []);
+      const { figures, reportsRead, truncated } = await readDoraFigures(client, { since, now, ...(opts.environment ? { environment: opts.environment } : {}) });
       if (opts.json) console.log(JSON.stringify({ ...figures, reportsRead, ...(truncated ? { truncated } : {}) }, null, 2));
       else console.log(`${doraText(figures)}${truncated ? '\n(more releases than were read ended in this window: the figures are of the newest)' : ''}`);
     });
