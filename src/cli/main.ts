@@ -11,6 +11,7 @@ import { registerControls } from './commands/controlCommands';
 import { registerReport } from './commands/reportCommand';
 import { registerList } from './commands/listCommand';
 import { registerHistory } from './commands/historyCommand';
+import { registerDora } from './commands/doraCommand';
 import { registerTemporal } from './commands/temporalCommand';
 import { exitCodeFor } from './cliErrors';
 import { dropNoisyWarnings } from './processWarnings';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerStatus(program);
   registerList(program);
   registerHistory(program);
+  registerDora(program);
   registerControls(program);
   registerReport(program);
   registerWorker(program);

@@ -18,6 +18,9 @@ import type { ReleaseReport } from '../release/releaseReport';
 import { createProcessTarget, stopAllProcesses } from '../targets/process/processTarget';
 import { readFleetVersions } from './readFleetVersions';
 import { localStateDir } from '../packageLocation';
+import { readDoraFigures } from '../dora/readDoraFigures';
+import { doraText } from '../dora/doraText';
+import { sinceInput } from '../dora/sinceInput';
 
 const ROOT = resolve(__dirname, '..', '..');
 const DEMO_DIR = join(ROOT, 'demo');
@@ -118,6 +121,10 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<number> {
       `the checkout flow passed again on the old versions after the rollback: ${flow2?.summary ?? 'not run'}`,
       flow2?.status === 'passed' && flow2.runs.map((r) => r.moment).join() === 'afterRollback',
     );
+
+    // the demo environment's DORA figures, computed as `lockstep dora --environment demo` does
+    const dora = await readDoraFigures(client, { environment: 'demo', since: sinceInput('30d', new Date()), closed: [r1.workflowId, r2.workflowId] });
+    console.log(`\n${doraText(dora.figures)}`);
 
     console.log(`\nworkflow ids: ${r1.workflowId}, ${r2.workflowId}`);
     console.log(`Web UI: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('LockstepEnvironment="demo"')}`);

@@ -127,6 +127,13 @@ export const Manifest = z.strictObject({
   metadata: z.strictObject({
     id: z.string().regex(ID, 'must be letters, digits, ".", "_" or "-" (at most 100), e.g. "checkout-42"').optional(),
     environment: z.string().regex(NAME, 'must be lowercase letters, digits and dashes, e.g. "staging"'),
+    /** The change this release ships, for `lockstep dora`'s lead time (commit to Succeeded). */
+    source: z
+      .strictObject({
+        revision: z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters, e.g. a commit hash'),
+        committedAt: z.iso.datetime({ offset: true, message: 'must be an ISO time with its zone, e.g. "2026-12-01T09:30:00Z"' }),
+      })
+      .optional(),
   }),
   spec: Spec,
 });

@@ -1,6 +1,6 @@
 /**
  * The release workflow's memo: what `lockstep list` and `lockstep history` read from Temporal's
- * visibility without asking a worker. `versions` is written at start (src/release/startRelease.ts),
+ * visibility without asking a worker. `versions` (and `source`) is written at start (src/release/startRelease.ts),
  * `outcome` when the release ends (workflows/run/runState.ts `finish()`); releases started before
  * either existed have neither, so every field is optional.
  */
@@ -12,6 +12,8 @@ export const releaseMemoSchema = z.object({
   /** How many services of a huge release were left out of `versions`. */
   versionsLeftOut: z.number().int().nonnegative().optional(),
   outcome: z.object({ status: z.string(), firstError: z.string().optional() }).optional(),
+  /** The manifest's `metadata.source` (revision, commit time), written at start: `lockstep dora`'s lead time. */
+  source: z.object({ revision: z.string(), committedAt: z.string() }).optional(),
 });
 
 export type ReleaseMemo = z.infer<typeof releaseMemoSchema>;

@@ -70,8 +70,8 @@ export async function startRelease(client: Client, loaded: LoadedManifest, taskQ
       staticDetails: `Release **${releaseId}** to **${environment}** from \`${loaded.file}\`\n\n${services
         .map((s) => `- ${s.name} → ${s.version}${s.dependsOn.length ? ` (after ${s.dependsOn.join(', ')})` : ''}`)
         .join('\n')}`.slice(0, 20_000),
-      // read by `lockstep list` and `history` from visibility (the static summary is not listed)
-      memo: versionsMemo(services),
+      // read by `lockstep list`, `history` and `dora` from visibility (the static summary is not listed)
+      memo: { ...versionsMemo(services), ...(manifest.metadata.source ? { source: manifest.metadata.source } : {}) },
       typedSearchAttributes: [
         { key: LockstepReleaseId, value: releaseId },
         { key: LockstepEnvironment, value: environment },
