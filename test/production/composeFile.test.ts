@@ -176,7 +176,9 @@ test("ports and settings are the env file's", () => {
   expect(service('temporal-namespace').environment).toMatchObject({ TEMPORAL_ADDRESS: temporalAddress, NAMESPACE: env.TEMPORAL_NAMESPACE, RETENTION: env.TEMPORAL_NAMESPACE_RETENTION });
 
   expect(publishedPorts(service('temporal-ui'))).toEqual([[n('TEMPORAL_UI_PORT'), n('TEMPORAL_UI_PORT')]]);
-  expect(service('temporal-ui').environment).toMatchObject({ TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_PORT: env.TEMPORAL_UI_PORT });
+  expect(service('temporal-ui').environment).toMatchObject({
+    TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_UI_PORT: env.TEMPORAL_UI_PORT, TEMPORAL_CORS_ORIGINS: `http://localhost:${env.TEMPORAL_UI_PORT}`,
+  });
 
   expect(service('worker').environment).toEqual({
     TEMPORAL_ADDRESS: temporalAddress,
