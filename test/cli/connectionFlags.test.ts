@@ -12,7 +12,7 @@ import { FakeFleet } from '../support/fakeFleet';
 import { CONNECTION_FLAG_NAMES } from '../../src/cli/connectionFlags';
 import { makeTestPki, SERVER_NAME, startGrpcTlsProxy, type GrpcTlsProxy, type TestPki } from './grpcTlsProxy';
 
-const TEMPORAL_COMMANDS = ['plan', 'release', 'status', 'list', 'history', 'pause', 'resume', 'abort', 'approve', 'report', 'worker'];
+const TEMPORAL_COMMANDS = ['plan', 'release', 'status', 'list', 'history', 'dora', 'pause', 'resume', 'abort', 'approve', 'report', 'worker'];
 
 let pki: TestPki;
 let tlsFront: GrpcTlsProxy;
