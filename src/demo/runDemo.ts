@@ -4,6 +4,7 @@
  * moves to 3.0.0, where `orders` fails its health probe after others were deployed (RolledBack).
  * Every expectation is checked against what the services themselves answer over HTTP.
  */
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createLogger } from '../logging/logger';
 import { startDevServer, type DevServer } from '../temporal/devServer';
@@ -20,6 +21,7 @@ import { readFleetVersions } from './readFleetVersions';
 import { localStateDir } from '../packageLocation';
 import { readDoraFigures } from '../dora/readDoraFigures';
 import { doraText } from '../dora/doraText';
+import { timelineSvg } from '../release/timelineSvg';
 import { sinceInput } from '../dora/sinceInput';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -125,6 +127,11 @@ export async function runDemo({ keep }: { keep: boolean }): Promise<number> {
     // the demo environment's DORA figures, computed as `lockstep dora --environment demo` does
     const dora = await readDoraFigures(client, { environment: 'demo', since: sinceInput('30d', new Date()), closed: [r1.workflowId, r2.workflowId] });
     console.log(`\n${doraText(dora.figures)}`);
+
+    // the rolled-back release as a picture, as `lockstep report <id> --format svg --out <file>` draws it
+    const svgFile = join(localStateDir(), 'demo-release-2.svg');
+    writeFileSync(svgFile, timelineSvg(r2));
+    console.log(`\ntimeline of the rolled-back release: ${svgFile}`);
 
     console.log(`\nworkflow ids: ${r1.workflowId}, ${r2.workflowId}`);
     console.log(`Web UI: ${server.uiUrl}/namespaces/default/workflows?query=${encodeURIComponent('LockstepEnvironment="demo"')}`);
