@@ -12,6 +12,7 @@ import { registerReport } from './commands/reportCommand';
 import { registerList } from './commands/listCommand';
 import { registerHistory } from './commands/historyCommand';
 import { registerTemporal } from './commands/temporalCommand';
+import { registerCodecServer } from './commands/codecServerCommand';
 import { exitCodeFor } from './cliErrors';
 import { dropNoisyWarnings } from './processWarnings';
 import { EXIT_CODES } from '../release/releaseStatus';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRehearse(program);
   registerDemo(program);
   registerTemporal(program);
+  registerCodecServer(program);
   return program;
 }
 
