@@ -13,6 +13,11 @@ import { LOCKSTEP_BIN, runCli } from '../support/runCli';
 import { workerProcessSuite } from '../support/workerProcessSuite';
 import { waitFor } from '../support/waitFor';
 import { resolveTemporalCli } from '../../src/temporal/temporalCli';
+import { Client } from '@temporalio/client';
+import { EncryptionCodec } from '../../src/codec/encryptionCodec';
+import { encryptionKeyring } from '../../src/codec/encryptionKeys';
+import type { ReleaseReport } from '../../src/release/releaseReport';
+import { abortSignal } from '../../workflows/messages';
 
 const SECRET = 's3cr3t-value-42';
 const TOKEN = `token-${randomUUID()}`;
@@ -140,4 +145,29 @@ test('the codec server refuses a request without its token (401), answers the CO
   const bad = await post('/decode', { payloads: [{ metadata: { encoding: 'not base64!' } }] }, `Bearer ${TOKEN}`);
   expect(bad.status).toBe(400);
   expect(((await bad.json()) as { error: string }).error).toContain('payloads.0.metadata.encoding: not base64');
+});
+
+/** A client of the test's own (the SDK's, as a user's program would be) encrypting with the given key. */
+function clientWithKey(key: string): Client {
+  const keyring = encryptionKeyring({ LOCKSTEP_ENCRYPTION_KEY: key });
+  if (!keyring) throw new Error('no key');
+  return new Client({ connection: suite.client.connection, dataConverter: { payloadCodecs: [new EncryptionCodec(keyring)] } });
+}
+
+test('a signal encrypted with another key is refused by the worker, which says why; the release goes on', async () => {
+  const otherId = `enc-sig-${randomUUID().slice(0, 8)}`;
+  fleet.hold('deploy', 'cache');
+  const file = fleet.writeManifest(fleet.manifest(otherId, [fleet.service('cache', '2.0.0')]), 'signal.json');
+  const started = await runCli(['release', file], withKey);
+  expect(started.code).toBe(0);
+  await waitFor(() => fleet.events().some((e) => e.startsWith('deploy-start cache')), 'the deploy of cache to start');
+
+  const handle = clientWithKey(`k2:${randomBytes(32).toString('base64')}`).workflow.getHandle(`release/test/${otherId}`);
+  await handle.signal(abortSignal, { reason: 'sent with the wrong key' });
+  const worker = suite.workers[0]!;
+  await waitFor(() => worker.output().includes('payload encrypted with key \\"k2\\" but this process has keys k1'), 'the worker to report the foreign key');
+  fleet.letGo('deploy', 'cache');
+  const report = (await clientWithKey(k1).workflow.getHandle(`release/test/${otherId}`).result()) as ReleaseReport;
+  expect(report.status).toBe('Succeeded');
+  expect(report.abort).toBeUndefined();
 });
