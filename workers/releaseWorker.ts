@@ -12,6 +12,7 @@ import type { Logger } from '../src/logging/logger';
 import type { LockstepMetrics } from '../src/metrics/lockstepMetrics';
 import { releaseMetricsSinks } from '../src/metrics/releaseMetricsSink';
 import { compileOwnSources } from './ownSourcesInBundle';
+import { workerPayloadCodecs } from '../src/codec/payloadCodecs';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 export const PAYLOAD_CONVERTER_PATH = require.resolve('../src/temporal/tolerantPayloadConverter');
@@ -73,7 +74,10 @@ export async function createReleaseWorker(opts: ReleaseWorkerOptions): Promise<{
     namespace: opts.settings.namespace,
     taskQueue: opts.settings.taskQueue,
     workflowBundle: await releaseWorkflowBundle(),
-    dataConverter: { payloadConverterPath: PAYLOAD_CONVERTER_PATH },
+    dataConverter: {
+      payloadConverterPath: PAYLOAD_CONVERTER_PATH,
+      payloadCodecs: workerPayloadCodecs(opts.settings, (err) => opts.logger.warn({ keyId: err.keyId }, `${err.message}; the payload is left encrypted and refused`)),
+    },
     activities: opts.activities ?? defaultActivities(opts.logger),
     sinks: releaseMetricsSinks(opts.metrics),
     ...(opts.identity ? { identity: opts.identity } : {}),

@@ -5,6 +5,7 @@ import { ManifestError } from '../manifest/loadManifest';
 import { TemporalUnreachable } from '../temporal/connectClient';
 import { InvalidConnectionSettings } from '../temporal/connectionOptions';
 import { ReleaseIdInUse } from '../release/startRelease';
+import { InvalidEncryptionKey } from '../codec/encryptionKeys';
 
 export class CliError extends Error {
   constructor(
@@ -19,6 +20,7 @@ export function exitCodeFor(err: unknown): { code: number; message: string } {
   if (err instanceof ManifestError) return { code: EXIT_CODES.invalidInput, message: err.message };
   if (err instanceof ReleaseIdInUse) return { code: EXIT_CODES.invalidInput, message: err.message };
   if (err instanceof InvalidConnectionSettings) return { code: EXIT_CODES.invalidInput, message: err.message };
+  if (err instanceof InvalidEncryptionKey) return { code: EXIT_CODES.invalidInput, message: err.message };
   if (err instanceof TemporalUnreachable) return { code: EXIT_CODES.unreachable, message: err.message };
   if (err instanceof CliError) return { code: err.exitCode, message: err.message };
   if (err instanceof NamespaceNotFoundError) {

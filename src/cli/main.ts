@@ -13,6 +13,7 @@ import { registerList } from './commands/listCommand';
 import { registerHistory } from './commands/historyCommand';
 import { registerDora } from './commands/doraCommand';
 import { registerTemporal } from './commands/temporalCommand';
+import { registerCodecServer } from './commands/codecServerCommand';
 import { exitCodeFor } from './cliErrors';
 import { dropNoisyWarnings } from './processWarnings';
 import { EXIT_CODES } from '../release/releaseStatus';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerRehearse(program);
   registerDemo(program);
   registerTemporal(program);
+  registerCodecServer(program);
   return program;
 }
 

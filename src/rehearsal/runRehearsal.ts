@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../temporal/devServer';
 import { temporalSettings } from '../temporal/connectionOptions';
+import { clientDataConverter } from '../codec/payloadCodecs';
 import { createReleaseWorker } from '../../workers/releaseWorker';
 import { createActivities } from '../../activities';
 import { createTarget } from '../targets/createTarget';
@@ -31,7 +32,7 @@ export async function runRehearsal(loaded: LoadedManifest, opts: RehearsalOption
       logger,
     });
     const { worker, connection } = await createReleaseWorker({ settings, logger, activities });
-    const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace });
+    const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace, dataConverter: clientDataConverter(settings) });
     try {
       return await worker.runUntil(async () => {
         const { handle } = await startRelease(client, rehearsal, settings.taskQueue);

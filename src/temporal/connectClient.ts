@@ -14,6 +14,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { Client, Connection } from '@temporalio/client';
 import type { TemporalSettings } from './connectionOptions';
 import { httpStatusLine, webServerHint } from './httpAnswer';
+import { clientDataConverter } from '../codec/payloadCodecs';
 
 export const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -172,7 +173,7 @@ export async function connectClient(settings: TemporalSettings, timeoutMs = CONN
     ),
     decisiveProblem.then((problem) => ({ problem }) as const),
   ]);
-  if ('connection' in first) return new Client({ connection: first.connection, namespace: settings.namespace });
+  if ('connection' in first) return new Client({ connection: first.connection, namespace: settings.namespace, dataConverter: clientDataConverter(settings) });
   if ('problem' in first) {
     void connecting.then((connection) => connection.close(), () => undefined);
     throw new TemporalUnreachable(settings.address, first.problem.reason, first.problem.hint);

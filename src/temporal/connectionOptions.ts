@@ -3,9 +3,11 @@
  * TLS (CA, client certificate and key, server name) and an API key (Temporal Cloud).
  * A flag beats its environment variable; every problem is an `InvalidConnectionSettings` whose
  * one-line message names the flag or variable it came from and says what to give instead.
+ * The payload encryption keys come from the environment too (src/codec/encryptionKeys.ts).
  */
 import { readFileSync } from 'node:fs';
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { encryptionKeyring, type EncryptionKeyring } from '../codec/encryptionKeys';
 
 export interface TemporalSettings {
   address: string;
@@ -17,6 +19,8 @@ export interface TemporalSettings {
     clientCertPair?: { crt: Buffer; key: Buffer };
   };
   apiKey?: string;
+  /** Keys to encrypt payloads with (LOCKSTEP_ENCRYPTION_KEY or _FILE); none: plaintext payloads. */
+  encryption?: EncryptionKeyring;
 }
 
 /** The connection flags as commander hands them over (`--tls-ca` is `tlsCa`). */
@@ -137,6 +141,7 @@ export function temporalSettings(flags: TemporalFlags = {}, env: NodeJS.ProcessE
     namespace,
     taskQueue: flags.taskQueue ?? env.LOCKSTEP_TASK_QUEUE ?? 'lockstep',
     apiKey: apiKey?.value,
+    encryption: encryptionKeyring(env),
     tls: wantsTls
       ? {
           serverNameOverride: serverName?.value,

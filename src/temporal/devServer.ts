@@ -26,6 +26,8 @@ export interface DevServerOptions {
   uiPort?: number;
   /** No Web UI. */
   headless?: boolean;
+  /** The Web UI's codec endpoint (e.g. `lockstep codec-server`'s URL): it shows payloads decoded through it. */
+  uiCodecEndpoint?: string;
   /** SQLite file (its directory is created); in memory when absent. */
   dbFilename?: string;
   /** Namespace created at startup and checked for readiness (default "default"). */
@@ -130,6 +132,7 @@ async function startOnce(binary: string, opts: DevServerOptions): Promise<DevSer
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port)];
   if (uiPort !== undefined) args.push('--ui-port', String(uiPort), '--ui-disable-news-fetch');
   else args.push('--headless');
+  if (uiPort !== undefined && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.dbFilename) {
     const db = resolve(opts.dbFilename);
     mkdirSync(dirname(db), { recursive: true });

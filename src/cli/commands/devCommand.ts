@@ -28,8 +28,10 @@ export function registerDev(program: Command): void {
       });
       try {
         installRuntimeLogger(logger);
-        // The embedded server speaks plaintext: TLS or API-key variables meant for a real cluster do not apply.
-        const settings = temporalSettings({ address: server.address, namespace: server.namespace }, { LOCKSTEP_TASK_QUEUE: process.env.LOCKSTEP_TASK_QUEUE });
+        // The embedded server speaks plaintext: TLS or API-key variables meant for a real cluster do not apply;
+        // the payload keys do (the CLI beside it encrypts with them).
+        const { LOCKSTEP_TASK_QUEUE, LOCKSTEP_ENCRYPTION_KEY, LOCKSTEP_ENCRYPTION_KEY_FILE } = process.env;
+        const settings = temporalSettings({ address: server.address, namespace: server.namespace }, { LOCKSTEP_TASK_QUEUE, LOCKSTEP_ENCRYPTION_KEY, LOCKSTEP_ENCRYPTION_KEY_FILE });
         const { worker, connection } = await createReleaseWorker({ settings, logger });
         console.log(`Temporal gRPC: ${server.address}`);
         console.log(`Web UI:        ${server.uiUrl}`);
