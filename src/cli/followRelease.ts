@@ -6,6 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { ReleaseReport } from '../release/releaseReport';
 import { statusQuery } from '../../workflows/messages';
+import { readable } from '../temporal/readablePayload';
 import { isLiveTerminal, type TerminalStream } from './liveLines';
 import { liveTableView } from './liveTableView';
 import { plainProgress } from './plainProgress';
@@ -28,7 +29,7 @@ export function followRelease(handle: WorkflowHandle, view: FollowView, interval
   let timer: NodeJS.Timeout | undefined;
   const poll = async (): Promise<void> => {
     try {
-      const report: ReleaseReport = await handle.query(statusQuery);
+      const report: ReleaseReport = readable(await handle.query(statusQuery), `the report of ${handle.workflowId}`);
       if (!stopped) view.update(report);
     } catch {
       // the release may not have had its first workflow task yet, or has just ended

@@ -2,6 +2,7 @@
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import type { ReleaseReport } from '../release/releaseReport';
 import { statusQuery } from '../../workflows/messages';
+import { readable } from '../temporal/readablePayload';
 import { connectClient } from '../temporal/connectClient';
 import { temporalSettings } from '../temporal/connectionOptions';
 import { normalizeWorkflowId } from '../release/releaseIds';
@@ -40,10 +41,11 @@ export function releaseWorkflowId(ref: string): string {
  * seconds (src/cli/workerAnswer.ts).
  */
 export async function reportOf(found: FoundRelease): Promise<ReleaseReport> {
-  const query = () => askWorker(found, 'answer the status query', QUERY_DEADLINE_MS, () => found.handle.query(statusQuery));
+  const what = `the report of ${found.workflowId}`;
+  const query = async () => readable(await askWorker(found, 'answer the status query', QUERY_DEADLINE_MS, () => found.handle.query(statusQuery)), what);
   if (found.running) return query();
   try {
-    return await found.handle.result();
+    return readable(await found.handle.result(), what);
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     const { execution } = found;

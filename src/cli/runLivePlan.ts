@@ -5,6 +5,7 @@
  * manifest, 4 when Temporal or a worker is missing (nothing is started then).
  */
 import { randomBytes } from 'node:crypto';
+import { readable } from '../temporal/readablePayload';
 import { WorkflowFailedError } from '@temporalio/client';
 import { loadManifest } from '../manifest/loadManifest';
 import { formatLivePlan } from '../plan/formatLivePlan';
@@ -57,7 +58,7 @@ export async function runLivePlan(file: string, opts: LivePlanOptions): Promise<
   if (!opts.json) console.error(`${workflowId}: a worker on task queue "${taskQueue}" runs the preflight (nothing is touched); waiting for its verdict`);
   let plan: LivePlan;
   try {
-    plan = await handle.result();
+    plan = readable(await handle.result(), `the plan ${handle.workflowId}`);
   } catch (err) {
     if (!(err instanceof WorkflowFailedError)) throw err;
     const cause = err.cause as { type?: string; message?: string } | undefined;

@@ -6,6 +6,7 @@
  * time. No worker is asked and nothing else is stored.
  */
 import { WorkflowFailedError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { isUndecodable } from '../temporal/readablePayload';
 import { listedStatus } from '../cli/listedRelease';
 import { readReleaseMemo } from '../release/releaseMemo';
 import type { ReleaseReport } from '../release/releaseReport';
@@ -53,7 +54,8 @@ function doraRelease(wf: WorkflowExecutionInfo): DoraRelease | undefined {
 
 async function readReport(client: Client, workflowId: string, runId: string): Promise<ReleaseReport | undefined> {
   try {
-    return (await client.workflow.getHandle(workflowId, runId).result()) as ReleaseReport;
+    const report: unknown = await client.workflow.getHandle(workflowId, runId).result();
+    return isUndecodable(report) ? undefined : (report as ReleaseReport); // encrypted with a key this client lacks: not measured
   } catch (err) {
     if (err instanceof WorkflowFailedError) return undefined; // it did not complete: no report, not measured
     throw err;

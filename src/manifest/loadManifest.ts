@@ -4,6 +4,7 @@
  * from an invalid manifest.
  */
 import { readFileSync, statSync } from 'node:fs';
+import { jsonErrorWithLine } from './jsonErrorText';
 import { dirname, extname, resolve } from 'node:path';
 import { LineCounter, isScalar, parseDocument, type Document } from 'yaml';
 import { Manifest, type ManifestInput } from './schema';
@@ -90,7 +91,7 @@ function parseDocumentText(text: string, file: string): ParsedText {
     try {
       return { value: JSON.parse(text), sourceOf: noSource };
     } catch (err) {
-      throw new ManifestError(file, [`not valid JSON: ${(err as Error).message}`]);
+      throw new ManifestError(file, [`not valid JSON: ${jsonErrorWithLine((err as Error).message, text)}`]);
     }
   }
   // duplicate keys are checked below in linear time (the parser's own check is quadratic)

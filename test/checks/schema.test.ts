@@ -182,7 +182,7 @@ describe('Protobuf (buf) against previous files', () => {
 describe('malformed and missing files are failed findings', () => {
   test.each([
     ['avro', 'bad-type.avsc', 'v1.avsc', 'failed bad-type.avsc: bad-type.avsc is not an Avro schema: undefined type name: shop.strin'],
-    ['avro', 'not-json.avsc', 'v1.avsc', "failed not-json.avsc: not-json.avsc is not JSON: Expected double-quoted property name in JSON at position 18"],
+    ['avro', 'not-json.avsc', 'v1.avsc', "failed not-json.avsc: not-json.avsc is not JSON: Expected double-quoted property name in JSON at position 18 (line 1 column 19)"],
     ['jsonschema', 'bad-type.json', 'v1.json', 'failed bad-type.json: bad-type.json is not a JSON Schema: data/type must be equal to one of the allowed values, data/type must be array, data/type must match a schema in anyOf'],
     ['protobuf', 'bad.proto', 'v1.proto', 'failed bad.proto: bad.proto is not a valid .proto file: bad.proto:5:1:unexpected `}` after definition'],
   ])('%s: %s', async (format, schema, previous, expected) => {

@@ -71,7 +71,7 @@ const cases: [string, BadInput, string[]][] = [
     name: 'deep.json',
     bytes: Buffer.from(JSON.stringify(validManifest()).replace('"url":', `"expectJson":{"k":${nested(10_000)}},"url":`)),
   }, ['nests deeper than 64 levels']],
-  ['broken JSON', text('{"apiVersion": "lockstep/v1",}', 'broken.json'), ['not valid JSON: Expected double-quoted property name in JSON at position 29']],
+  ['broken JSON', text('{"apiVersion": "lockstep/v1",}', 'broken.json'), ['not valid JSON: Expected double-quoted property name in JSON at position 29 (line 1 column 30)']],
   ['non-UTF-8 bytes', { bytes: Buffer.concat([Buffer.from('apiVersion: lockstep/v1\nkind: Re'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('lease\n')]) }, ['file is not valid UTF-8 text']],
   ['a huge file (> 1 MiB)', { bytes: HUGE }, [`file is ${HUGE.length} bytes; a manifest may have at most 1048576`]],
   // --- the envelope

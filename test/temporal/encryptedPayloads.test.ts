@@ -110,6 +110,16 @@ test('a release with a key leaves no secret in the history; the codec server sho
   const keyless = await runCli(['status', workflowId], { LOCKSTEP_TASK_QUEUE: taskQueue, LOCKSTEP_ENCRYPTION_KEY: 'too-short' });
   expect(keyless.code).toBe(3);
   expect(keyless.stderr).toContain('LOCKSTEP_ENCRYPTION_KEY: the key is');
+
+  // (d) a client with no key at all: one encrypted release does not break a list of releases (its
+  // memo is unreadable, its search attributes are not), and its report is refused saying why
+  const environment = JSON.parse(status.stdout).environment as string;
+  const listed = await runCli(['list', '--environment', environment, '--json'], { LOCKSTEP_TASK_QUEUE: taskQueue });
+  expect({ code: listed.code, stderr: listed.stderr }).toEqual({ code: 0, stderr: '' });
+  expect((JSON.parse(listed.stdout) as { workflowId: string; status: string }[]).find((r) => r.workflowId === workflowId)).toMatchObject({ status: 'Succeeded' });
+  const unreadable = await runCli(['status', workflowId], { LOCKSTEP_TASK_QUEUE: taskQueue });
+  expect(unreadable.code).not.toBe(0);
+  expect(unreadable.stderr).toContain(`the report of ${workflowId} is encoded as binary/encrypted, which this client cannot read: it is encrypted: set LOCKSTEP_ENCRYPTION_KEY or LOCKSTEP_ENCRYPTION_KEY_FILE to the key the workers use`);
 });
 
 test('the codec server refuses a request without its token (401), answers the CORS preflight, and round-trips with it', async () => {

@@ -4,6 +4,7 @@
  * shop.OrderPlaced.amount`). BACKWARD: the new schema resolves the old; FORWARD the other way.
  */
 import { Type } from 'avsc';
+import { jsonErrorWithLine } from '../../manifest/jsonErrorText';
 import { MalformedSchema, type CompatibilityDirection, type SchemaComparer, type SchemaSource } from './schemaComparer';
 
 export function createAvroComparer(): SchemaComparer<Type> {
@@ -28,7 +29,7 @@ function parseAvro(source: SchemaSource): Type {
   try {
     json = JSON.parse(source.text);
   } catch (err) {
-    throw new MalformedSchema(`${source.label} is not JSON: ${(err as Error).message}`);
+    throw new MalformedSchema(`${source.label} is not JSON: ${jsonErrorWithLine((err as Error).message, source.text)}`);
   }
   try {
     // the schema's type is whatever JSON the file holds: avsc validates it and says what is wrong

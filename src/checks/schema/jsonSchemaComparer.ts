@@ -13,6 +13,7 @@
  * does not model (enum, const, pattern, format, ...: its KEYWORDS.md) are ignored by the comparison.
  */
 import { diffSchemas } from 'json-schema-diff';
+import { jsonErrorWithLine } from '../../manifest/jsonErrorText';
 import { MalformedSchema, type CompatibilityDirection, type SchemaComparer, type SchemaSource } from './schemaComparer';
 
 type JsonSchema = Parameters<typeof diffSchemas>[0]['sourceSchema'];
@@ -31,7 +32,7 @@ export function createJsonSchemaComparer(): SchemaComparer<LoadedJsonSchema> {
       try {
         schema = JSON.parse(source.text) as JsonSchema; // checked just below, by the library
       } catch (err) {
-        throw new MalformedSchema(`${source.label} is not JSON: ${(err as Error).message}`);
+        throw new MalformedSchema(`${source.label} is not JSON: ${jsonErrorWithLine((err as Error).message, source.text)}`);
       }
       try {
         await diffSchemas({ sourceSchema: schema, destinationSchema: schema });

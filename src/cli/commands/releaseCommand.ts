@@ -15,6 +15,7 @@ import { hasWorkflowPollers, startWorkerHint } from '../../temporal/workerPresen
 import { runLivePlan } from '../runLivePlan';
 import type { release } from '../../../workflows/release';
 import { statusQuery } from '../../../workflows/messages';
+import { readable } from '../../temporal/readablePayload';
 
 interface ReleaseOptions extends ConnectionFlags {
   wait?: boolean;
@@ -91,7 +92,7 @@ async function refusalOf(handle: WorkflowHandle<typeof release>): Promise<void> 
 export async function waitForReport(handle: WorkflowHandle<typeof release>, view?: FollowView): Promise<ReleaseReport> {
   const stopFollowing = view ? followRelease(handle, view) : undefined;
   try {
-    const report = await handle.result();
+    const report = readable(await handle.result(), `the report of ${handle.workflowId}`);
     stopFollowing?.();
     view?.end(report);
     return report;
