@@ -3,6 +3,7 @@
  * is notificationKinds.ts). A 2xx answer is sent; a 4xx will not change on a retry (non-retryable);
  * no answer, a timeout or a 5xx may.
  */
+import { fillEnvReferences } from '../manifest/envReferences';
 import { fetchFailure } from '../net/fetchFailure';
 import type { Notification } from './notificationKinds';
 import type { ReleaseEvent } from './releaseEvent';
@@ -51,7 +52,7 @@ function expandHeaders(headers: Record<string, string>, env: NodeJS.ProcessEnv):
   return Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [
       name,
-      value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, variable: string) => {
+      fillEnvReferences(value, (variable) => {
         const found = env[variable];
         if (found === undefined) throw new NotificationRefused(`header ${name} names \${${variable}}, which is not set in the worker's environment`);
         return found;

@@ -45,16 +45,9 @@ export interface ProgramCheckResult {
 export function checkServicePrograms(services: readonly ServicePrograms[], baseDir: string, path = process.env.PATH ?? ''): ProgramCheckResult {
   const result: ProgramCheckResult = { checked: [], findings: [] };
   for (const s of services) {
-    const record = (what: ProgramCheckSubject, resolved: string, problem: string | undefined): void => {
-      result.checked.push({ service: s.service, what, path: resolved });
-      if (problem) result.findings.push({ service: s.service, what, path: resolved, problem });
-    };
+    const record = recorder(result, s.service);
     const { target } = s;
     if (target.kind === 'command' || target.kind === 'process') {
-      const cwd = resolve(baseDir, target.cwd ?? '.');
-      const cwdProblem = directoryProblem(cwd);
-      record('cwd', cwd, cwdProblem);
-      const searchPath = target.env?.PATH ?? path;
       const programs = new Map<ProgramRole, string>();
       if (target.kind === 'command') {
         programs.set('deploy', target.deploy[0]!);
@@ -63,11 +56,7 @@ export function checkServicePrograms(services: readonly ServicePrograms[], baseD
       } else {
         programs.set('start', target.start[0]!.split('{{version}}').join(s.version));
       }
-      for (const [role, program] of programs) {
-        // relative to a missing directory, every program would be missing too: the cwd finding says it
-        if (cwdProblem && !isAbsolute(program) && program.includes('/')) continue;
-        record(role, ...programProblem(program, cwd, searchPath));
-      }
+      checkProgramsIn(record, resolve(baseDir, target.cwd ?? '.'), programs, target.env?.PATH ?? path);
     }
     if (s.health?.command) record('probe', ...programProblem(s.health.command[0]!, resolve(baseDir), path));
   }
@@ -86,19 +75,30 @@ export interface CheckProgram {
 export function checkCheckPrograms(checks: readonly CheckProgram[], baseDir: string, path = process.env.PATH ?? ''): ProgramCheckResult {
   const result: ProgramCheckResult = { checked: [], findings: [] };
   for (const c of checks) {
-    const service = `check ${c.check}`;
-    const record = (what: ProgramCheckSubject, resolved: string, problem: string | undefined): void => {
-      result.checked.push({ service, what, path: resolved });
-      if (problem) result.findings.push({ service, what, path: resolved, problem });
-    };
-    const cwd = resolve(baseDir, c.cwd ?? '.');
-    const cwdProblem = directoryProblem(cwd);
-    record('cwd', cwd, cwdProblem);
-    const program = c.run[0]!;
-    if (cwdProblem && !isAbsolute(program) && program.includes('/')) continue;
-    record('check', ...programProblem(program, cwd, c.env?.PATH ?? path));
+    checkProgramsIn(recorder(result, `check ${c.check}`), resolve(baseDir, c.cwd ?? '.'), new Map([['check', c.run[0]!]]), c.env?.PATH ?? path);
   }
   return result;
+}
+
+type RecordFinding = (what: ProgramCheckSubject, resolved: string, problem: string | undefined) => void;
+
+/** Records into `result` what was checked for one service (or `check <name>`), and what is wrong. */
+function recorder(result: ProgramCheckResult, service: string): RecordFinding {
+  return (what, resolved, problem) => {
+    result.checked.push({ service, what, path: resolved });
+    if (problem) result.findings.push({ service, what, path: resolved, problem });
+  };
+}
+
+/** A working directory and the programs run from it, each recorded with what is wrong with it. */
+function checkProgramsIn(record: RecordFinding, cwd: string, programs: ReadonlyMap<ProgramRole, string>, searchPath: string): void {
+  const cwdProblem = directoryProblem(cwd);
+  record('cwd', cwd, cwdProblem);
+  for (const [role, program] of programs) {
+    // relative to a missing directory, every program would be missing too: the cwd finding says it
+    if (cwdProblem && !isAbsolute(program) && program.includes('/')) continue;
+    record(role, ...programProblem(program, cwd, searchPath));
+  }
 }
 
 function directoryProblem(dir: string): string | undefined {

@@ -53,10 +53,6 @@ export class CheckRuns {
     });
   }
 
-  check(name: string): Check {
-    return this.run.manifest.spec.checks.find((c) => c.name === name)!;
-  }
-
   /**
    * One run of a check, recorded in the report. Resolves with the outcome (a check that could not
    * run at all is a failed outcome saying why); a cancellation rejects, leaving the record as it was.

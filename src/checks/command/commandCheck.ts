@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { StepError } from '../../targets/deployTarget';
+import { lastLine } from '../../targets/outputTail';
 import { runCommand } from '../../targets/runCommand';
 import type { CheckContext, CheckOutcome, CheckRunner } from '../check';
 import type { CommandCheck } from './spec';
@@ -31,7 +32,7 @@ export function createCommandCheck(spec: CommandCheck, opts: { timeoutMs: number
           heartbeat: ctx.heartbeat,
           logger: ctx.logger,
         });
-        const why = lastLine(result.stderrTail) || lastLine(result.stdoutTail);
+        const why = (lastLine(result.stderrTail) || lastLine(result.stdoutTail)).slice(0, 300);
         if (result.exitCode === 0) {
           return { status: 'passed', summary: why ? `exit 0: ${why}` : 'exit 0', findings: [{ item, status: 'passed', message: why || 'exit 0' }] };
         }
@@ -46,9 +47,4 @@ export function createCommandCheck(spec: CommandCheck, opts: { timeoutMs: number
       }
     },
   };
-}
-
-function lastLine(text: string): string {
-  const lines = text.trim().split('\n');
-  return (lines[lines.length - 1] ?? '').trim().slice(0, 300);
 }

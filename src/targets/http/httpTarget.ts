@@ -20,7 +20,8 @@ import { readCompletionRecord, stepKey, writeCompletionRecord } from '../complet
 import { delay } from '../conditionWait';
 import { StepError, type DeployTarget, type StepContext, type StepOutput } from '../deployTarget';
 import { lockstepStateDir } from '../stateDir';
-import { envReferences, fillEnvReferences, fillJsonPlaceholders, fillPlaceholders } from './placeholders';
+import { envReferences, fillEnvReferences } from '../../manifest/envReferences';
+import { fillJsonPlaceholders, fillPlaceholders } from './placeholders';
 import type { HttpAwait, HttpTarget, PlaceholderValues } from './spec';
 
 export interface HttpTargetDeps {

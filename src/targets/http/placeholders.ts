@@ -1,11 +1,10 @@
 /**
  * Filling in the `http` target's two template languages (spec.ts defines and validates them):
- * `{{name}}`, one of the step's values, and `${NAME}`, a variable of the worker's environment.
+ * `{{name}}`, one of the step's values (`${NAME}` references: src/manifest/envReferences.ts).
  */
 import type { Placeholder, PlaceholderValues } from './spec';
 
 const PLACEHOLDER = /\{\{([^{}]*)\}\}/g;
-const ENV_REFERENCE = /\$\{([^}]*)\}/g;
 
 /** The text with its `{{name}}` filled in; `encode` is applied to each value (URLs). */
 export function fillPlaceholders(text: string, values: PlaceholderValues, encode: (value: string) => string = (v) => v): string {
@@ -23,14 +22,4 @@ export function fillJsonPlaceholders(value: unknown, values: PlaceholderValues):
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillJsonPlaceholders(item, values)]));
   }
   return value;
-}
-
-/** The names of the `${NAME}` references of a text, in order. */
-export function envReferences(text: string): string[] {
-  return [...text.matchAll(ENV_REFERENCE)].map((m) => m[1]!);
-}
-
-/** The text with each `${NAME}` replaced by `lookup(NAME)`. */
-export function fillEnvReferences(text: string, lookup: (name: string) => string): string {
-  return text.replace(ENV_REFERENCE, (_whole, name: string) => lookup(name));
 }
